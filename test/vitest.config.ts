@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Each suite of the test workspace is its own vitest project, so `vitest run --project charts`
+// (what `pnpm test:charts` runs) touches nothing else. Slow suites get their own timeouts.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'foundation', include: ['foundation/**/*.test.ts'] } },
+      { test: { name: 'charts', include: ['charts/**/*.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 300_000 } },
+      {
+        test: {
+          name: 'containers',
+          include: ['containers/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['cluster/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 2_400_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
