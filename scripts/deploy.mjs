@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+import { withSecretFile } from './lib/cleanup.mjs';
+// @ts-check
+// `deploy` task of a chart: helm upgrade --install with wait, explicit timeout and rollback on
+// failure; skipped when chart files, values and image tag are unchanged since the last
+// successful release (a digest kept as a release label); diagnoses the pods when it fails.
+import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
+import { ensureImage } from './lib/cluster-images.mjs';
+import { collect, report } from './lib/diagnose.mjs';
+import { deployDigest } from './lib/digest.mjs';
+import { EXIT, ScriptError } from './lib/errors.mjs';
+import { firstError } from './lib/exec.mjs';
+import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
+import { runScript } from './lib/main.mjs';
+import { CHARTS, chartDir } from './lib/repo.mjs';
+import { appUrl } from './lib/url.mjs';
+import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
+
+const LAST_CHART = 'todo-frontend';
+
+await runScript(
+  {
+    name: 'deploy',
+    summary: 'install or upgrade one chart (skipped when nothing changed; rolled back when it fails)',
+    usage: 'node scripts/deploy.mjs <chart> [--dry-run] [--force]',
+    positionals: [
+      { name: 'chart', description: 'chart to deploy', required: true, choices: Object.keys(CHARTS) },
+    ],
+    options: { force: { type: 'boolean', description: 'upgrade even when nothing changed' } },
+    env: {
+      CLUSTER: 'minikube (default) | kind | current',
+      NAMESPACE: 'namespace of the releases (default todo)',
+      HELM_TIMEOUT: 'how long helm waits for readiness (default 5m0s)',
+      POSTGRES_IMAGE: "PostgreSQL image (default: the chart's); todo-local/… images are loaded",
+      'DATABASE_URL (secret)': 'external PostgreSQL: todo-postgres is then not deployed',
+      'OPENAI_API_KEY (secret)': 'switches the assistant to OpenAI',
+      'BETTER_AUTH_SECRET (secret)': 'auth secret (default: generated once by the chart)',
+    },
+    examples: ['pnpm turbo deploy', 'node scripts/deploy.mjs todo-backend --dry-run'],
+  },
+  async ({ cli, cfg, log, runner }) => {
+    const chart = /** @type {keyof typeof CHARTS} */ (cli.positionals[0]);
+    const release = chart;
+    const target = await pinContext(resolveTarget(cfg), runner);
+    log.info(`deploy ${chart}: ${describeTarget(target)}`);
+
+    if (chart === 'todo-postgres' && isExternalDatabase(cfg.get('DATABASE_URL'))) {
+      log.ok('todo-postgres not deployed: DATABASE_URL points the backend at an external PostgreSQL');
+      return EXIT.OK;
+    }
+
+    const values = await log.step(
+      'compute values and digest',
+      () => {
+        const v = chartValues(chart, cfg, target);
+        return {
+          ...v,
+          digest: deployDigest({ chartDir: chartDir(chart), values: v.set, secretValues: v.secret }),
+        };
+      },
+      (v) => `digest ${v.digest}`,
+    );
+    const helm = await log.step(
+      'helm version',
+      () => helmVersion(runner),
+      (h) => h.version,
+    );
+    const info = await log.step(
+      `read release ${release}`,
+      () => releaseInfo(target, runner, release),
+      (i) => (i ? `revision ${i.revision}, ${i.status}` : 'not installed'),
+    );
+    const plan = planRelease(info, values.digest);
+    if (plan.action === 'skip' && !cli.values.force) {
+      log.ok(`${release} unchanged since revision ${info?.revision}: not upgraded`);
+    } else {
+      if (plan.action === 'repair-uninstall') {
+        await log.step(`repair ${release}: ${plan.reason}`, async () => {
+          const r = await runner.run(
+            'helm',
+            ['uninstall', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
+            { change: true, stream: true },
+          );
+          if (!r.ok)
+            throw new ScriptError(
+              `cannot remove the broken release ${release}: ${firstError(r)}`,
+              EXIT.CLUSTER,
+            );
+          return 'removed, installing again';
+        });
+      } else if (plan.action === 'repair-rollback') {
+        await log.step(`repair ${release}: ${plan.reason}`, async () => {
+          const r = await runner.run(
+            'helm',
+            ['rollback', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
+            { change: true, stream: true },
+          );
+          if (!r.ok)
+            throw new ScriptError(
+              `cannot roll back the interrupted release ${release}: ${firstError(r)}. Try \`helm history ${release} -n ${target.namespace}\`.`,
+              EXIT.CLUSTER,
+            );
+          return 'rolled back to the last good revision';
+        });
+      }
+      for (const image of values.images) {
+        await log.step(`image ${image} in the cluster`, () => ensureImage(target, runner, image));
+      }
+      const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
+      await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>
+        withSecretFile('values.json', JSON.stringify(nest(values.secret)), async (file) => {
+          const args = upgradeArgs({
+            release,
+            chartPath: chartDir(chart),
+            target,
+            major: helm.major,
+            timeout,
+            digest: values.digest,
+            set: values.set,
+            valuesFiles: [file],
+          });
+          const watch = watchPods(target, runner, release);
+          const r = await runner.run('helm', args, { change: true, stream: true });
+          const seen = await watch.stop();
+          if (r.ok) return runner.dryRun ? 'dry run' : `deployed (${timeout} budget)`;
+          const rolledBack = /roll(ed)? ?back|uninstall/i.test(`${r.stdout}${r.stderr}`);
+          log.problem(
+            `helm upgrade of ${release} failed: ${firstError(r)}${rolledBack ? ' — Helm rolled the release back, the previous version keeps running' : ''}`,
+          );
+          log.info(`diagnose ${release}:`);
+          const now = await collect(target, runner, { release });
+          const findings = now.findings.length ? now.findings : seen;
+          if (findings.length) report(log, findings);
+          else
+            log.detail(
+              now.error
+                ? `cannot read the pods: ${now.error}`
+                : 'no pod of this release is failing now; see the helm output above',
+            );
+          throw new ScriptError(
+            `${release} was not deployed (exit ${r.exitCode}). Fix the cause above, then run \`pnpm turbo deploy\` again; \`pnpm diagnose\` shows the pods' state.`,
+            EXIT.DEPLOY,
+          );
+        }),
+      );
+    }
+
+    if (chart === LAST_CHART) {
+      const u = await appUrl(target, runner, cfg);
+      if (u.url) log.ok(`app ready: ${u.url}  (${u.how})`);
+      else if (u.tunnelCommand)
+        log.ok(
+          `app deployed; ${u.how}: run \`${[u.tunnelCommand[0], ...u.tunnelCommand[1]].join(' ')}\` and open the URL it prints`,
+        );
+      else log.warn(`app deployed, but its URL is unknown: ${u.how}. Try \`pnpm status\`.`);
+    }
+    return EXIT.OK;
+  },
+);
+
+/**
+ * While helm waits, looks at the release's pods every 10 s and keeps the last problems seen, so
+ * the diagnosis survives Helm's rollback (which deletes the failing pods).
+ * @param {import('./lib/cluster.mjs').Target} target
+ * @param {import('./lib/exec.mjs').Runner} runner
+ * @param {string} release
+ */
+function watchPods(target, runner, release) {
+  /** @type {import('./lib/diagnose.mjs').Finding[]} */
+  let last = [];
+  let stopped = false;
+  /** @type {Promise<void> | null} */
+  let inflight = null;
+  const timer = runner.dryRun
+    ? null
+    : setInterval(() => {
+        if (inflight || stopped) return;
+        inflight = collect(target, runner, { release })
+          .then((d) => {
+            if (d.findings.length) last = d.findings;
+          })
+          .catch(() => {})
+          .finally(() => {
+            inflight = null;
+          });
+      }, 10_000);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (inflight) await inflight;
+      return last;
+    },
+  };
+}

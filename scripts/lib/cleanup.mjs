@@ -1,0 +1,100 @@
+// @ts-check
+// Cleanup that also runs on Ctrl-C / SIGTERM: temporary files holding secrets are removed
+// whatever happens, and a stale one left by a killed run is swept by the next run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** @type {Set<() => void>} */
+const handlers = new Set();
+let installed = false;
+
+/** Runs every registered cleanup synchronously (safe to call twice). */
+export function runCleanups() {
+  for (const h of [...handlers]) {
+    handlers.delete(h);
+    try {
+      h();
+    } catch {
+      // best effort: never mask the original failure
+    }
+  }
+}
+
+/**
+ * Registers a synchronous cleanup; returns a function that runs and unregisters it.
+ * @param {() => void} fn
+ */
+export function onCleanup(fn) {
+  installSignalHandlers();
+  handlers.add(fn);
+  return () => {
+    if (handlers.delete(fn)) fn();
+  };
+}
+
+/** @param {(signal: NodeJS.Signals) => void} [onSignal] */
+export function installSignalHandlers(onSignal) {
+  if (installed) return;
+  installed = true;
+  process.on('exit', runCleanups);
+  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    process.on(sig, () => {
+      runCleanups();
+      onSignal?.(sig);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+const PREFIX = 'todo-secrets-';
+
+/** Removes temp folders of earlier runs whose process is gone (e.g. killed with SIGKILL). */
+export function sweepStaleTempDirs(dir = os.tmpdir()) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      alive = /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
+    }
+    if (!alive) {
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Writes `content` to a file only the current user can read (folder 0700, file 0600), runs
+ * `fn(file)`, and removes the folder afterwards, also on error and on Ctrl-C.
+ * @template T
+ * @param {string} name file name, e.g. `values.yaml`
+ * @param {string} content
+ * @param {(file: string) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function withSecretFile(name, content, fn) {
+  sweepStaleTempDirs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
+  fs.chmodSync(dir, 0o700);
+  const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, name);
+  try {
+    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    return await fn(file);
+  } finally {
+    remove();
+  }
+}

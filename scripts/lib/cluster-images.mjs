@@ -1,0 +1,261 @@
+// @ts-check
+// Image references and getting images into the cluster: read an app's tag file, ask the
+// cluster's runtime which images it already has, load only the missing ones.
+import fs from 'node:fs';
+import { EXIT, ScriptError } from './errors.mjs';
+import { firstError } from './exec.mjs';
+import { tagFile } from './repo.mjs';
+
+/**
+ * Splits `repo[:tag][@digest]` (the registry part may have a port: `localhost:5000/x:1`).
+ * @param {string} ref
+ * @returns {{ repository: string, tag: string }}
+ */
+export function splitImageRef(ref) {
+  const at = ref.indexOf('@');
+  const base = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  if (colon > slash) return { repository: base.slice(0, colon), tag: base.slice(colon + 1) };
+  return { repository: base, tag: 'latest' };
+}
+
+/**
+ * Canonical form of a reference, as container runtimes list it: `todo-backend:abc` →
+ * `docker.io/library/todo-backend:abc`, `todo-local/postgres:15` → `docker.io/todo-local/postgres:15`.
+ * @param {string} ref
+ */
+export function normalizeImageRef(ref) {
+  const { repository, tag } = splitImageRef(ref.trim());
+  const parts = repository.split('/');
+  const first = parts[0] ?? '';
+  const hasRegistry =
+    parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let full = repository;
+  if (!hasRegistry) full = parts.length === 1 ? `docker.io/library/${repository}` : `docker.io/${repository}`;
+  return `${full}:${tag}`;
+}
+
+/**
+ * Whether `ref` is among the listed images (any format: one reference per line, or JSON with
+ * repoTags/RepoTags arrays, or crictl's table).
+ * @param {string} listing
+ * @param {string} ref
+ */
+export function listingHasImage(listing, ref) {
+  const want = normalizeImageRef(ref);
+  const { repository, tag } = splitImageRef(ref);
+  /** @type {string[]} */
+  const refs = [];
+  const text = listing.trim();
+  if (text.startsWith('{') || text.startsWith('[')) {
+    try {
+      const json = JSON.parse(text);
+      const items = Array.isArray(json) ? json : (json.images ?? json.items ?? []);
+      for (const it of items) {
+        for (const t of it.repoTags ?? it.RepoTags ?? []) refs.push(String(t));
+        if (typeof it.name === 'string') refs.push(it.name);
+      }
+    } catch {
+      // fall through to the line formats
+    }
+  }
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (!cols[0]) continue;
+    refs.push(cols[0]);
+    // crictl images: IMAGE TAG IMAGE-ID SIZE
+    if (cols.length >= 2 && !cols[0].includes(':', cols[0].lastIndexOf('/') + 1))
+      refs.push(`${cols[0]}:${cols[1]}`);
+  }
+  return refs.some((r) => {
+    const n = normalizeImageRef(r);
+    return n === want || r === `${repository}:${tag}`;
+  });
+}
+
+/**
+ * Reads `apps/<app>/.image/tag` (written by scripts/image.mjs): `todo-backend:<hash>`.
+ * @param {string} app
+ * @param {string} [root]
+ */
+export function readImageTag(app, root) {
+  const file = tagFile(app, root);
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new ScriptError(
+      `no image tag for ${app} (${file} is missing): build it first with \`pnpm turbo image --filter ${app}\`, or run \`pnpm turbo deploy\`.`,
+      EXIT.PREREQ,
+    );
+  }
+  const first = text.split('\n')[0]?.trim() ?? '';
+  const { tag } = splitImageRef(first);
+  if (!first || tag === 'latest') {
+    throw new ScriptError(
+      `${file} holds "${first}": expected <repository>:<content hash>; rebuild with \`pnpm turbo image --filter ${app} --force\`.`,
+      EXIT.PREREQ,
+    );
+  }
+  return first;
+}
+
+/**
+ * The reference the cluster pulls: with IMAGE_LOADER=registry, the image pushed to IMAGE_REGISTRY.
+ * @param {import('./cluster.mjs').Target} target
+ * @param {string} localRef
+ */
+export function clusterImageRef(target, localRef) {
+  if (target.loader === 'registry' && target.registry) return `${target.registry}/${localRef}`;
+  return localRef;
+}
+
+/**
+ * Lists the images the cluster already has (command depends on the loader).
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} ref
+ * @returns {Promise<boolean>} whether `ref` is present (in dry-run: false)
+ */
+export async function imagePresent(t, runner, ref) {
+  switch (t.loader) {
+    case 'none':
+      return true;
+    case 'minikube': {
+      const r = await runner.run('minikube', ['-p', t.minikubeProfile, 'image', 'ls', '--format', 'short']);
+      if (r.missing)
+        throw new ScriptError(
+          'minikube is not installed: see https://minikube.sigs.k8s.io/docs/start/',
+          EXIT.PREREQ,
+        );
+      if (!r.ok)
+        throw new ScriptError(
+          `cannot list Minikube's images (${firstError(r)}): is it running? \`minikube -p ${t.minikubeProfile} status\``,
+          EXIT.CLUSTER,
+        );
+      return listingHasImage(r.stdout, ref);
+    }
+    case 'kind': {
+      const nodes = await kindNodes(t, runner);
+      if (runner.dryRun) {
+        await runner.run('docker', ['exec', '<node>', 'crictl', 'images', '-o', 'json']);
+        return false;
+      }
+      for (const node of nodes) {
+        const r = await runner.run('docker', ['exec', node, 'crictl', 'images', '-o', 'json']);
+        if (!r.ok || !listingHasImage(r.stdout, ref)) return false;
+      }
+      return nodes.length > 0;
+    }
+    case 'containerd': {
+      const r = await runner.run('ctr', [
+        '--address',
+        t.containerdAddress,
+        '--namespace',
+        t.containerdNamespace,
+        'images',
+        'ls',
+        '--quiet',
+      ]);
+      if (r.missing)
+        throw new ScriptError(
+          "ctr is not installed (containerd's CLI): install containerd or use another IMAGE_LOADER.",
+          EXIT.PREREQ,
+        );
+      if (!r.ok)
+        throw new ScriptError(
+          `cannot list containerd images at ${t.containerdAddress} (${firstError(r)}): check CONTAINERD_ADDRESS and that you may use the socket.`,
+          EXIT.CLUSTER,
+        );
+      return listingHasImage(r.stdout, ref);
+    }
+    case 'registry': {
+      const r = await runner.run('docker', ['manifest', 'inspect', '--insecure', clusterImageRef(t, ref)]);
+      return r.ok && !r.dry;
+    }
+  }
+}
+
+/**
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ */
+async function kindNodes(t, runner) {
+  const r = await runner.run('kind', ['get', 'nodes', '--name', t.kindCluster]);
+  if (r.missing)
+    throw new ScriptError(
+      'kind is not installed: see https://kind.sigs.k8s.io/docs/user/quick-start/',
+      EXIT.PREREQ,
+    );
+  if (!r.ok)
+    throw new ScriptError(
+      `cannot list the nodes of kind cluster "${t.kindCluster}" (${firstError(r)}): create it with \`kind create cluster --name ${t.kindCluster}\`.`,
+      EXIT.CLUSTER,
+    );
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Loads a local Docker image into the cluster (the image must exist in the local daemon).
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} ref
+ */
+export async function loadImage(t, runner, ref) {
+  /** @type {import('./exec.mjs').RunResult} */
+  let r;
+  switch (t.loader) {
+    case 'none':
+      return;
+    case 'minikube':
+      r = await runner.run('minikube', ['-p', t.minikubeProfile, 'image', 'load', ref], {
+        change: true,
+        stream: true,
+      });
+      break;
+    case 'kind':
+      r = await runner.run('kind', ['load', 'docker-image', ref, '--name', t.kindCluster], {
+        change: true,
+        stream: true,
+      });
+      break;
+    case 'containerd':
+      r = await runner.pipe(
+        ['docker', ['save', ref]],
+        [
+          'ctr',
+          ['--address', t.containerdAddress, '--namespace', t.containerdNamespace, 'images', 'import', '-'],
+        ],
+      );
+      break;
+    case 'registry': {
+      const remote = clusterImageRef(t, ref);
+      r = await runner.run('docker', ['tag', ref, remote], { change: true });
+      if (r.ok) r = await runner.run('docker', ['push', remote], { change: true, stream: true });
+      break;
+    }
+  }
+  if (!r.ok) {
+    const hint = /No such image|not found|does not exist/i.test(`${r.stderr}${r.stdout}`)
+      ? ' The image is not in the local Docker daemon: rebuild it with `pnpm turbo image --force`.'
+      : '';
+    throw new ScriptError(`loading ${ref} via ${t.loader} failed: ${firstError(r)}.${hint}`, EXIT.CLUSTER);
+  }
+}
+
+/**
+ * Loads `ref` unless the cluster already has it. Returns a note for the step line.
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} ref
+ */
+export async function ensureImage(t, runner, ref) {
+  if (t.loader === 'none') return `IMAGE_LOADER=none: the cluster pulls ${ref} itself`;
+  if (await imagePresent(t, runner, ref)) return `${ref} already in the cluster, not loaded`;
+  await loadImage(t, runner, ref);
+  return runner.dryRun ? `would load ${ref}` : `loaded ${ref}`;
+}

@@ -1,0 +1,64 @@
+// @ts-check
+// The frame every script runs in: parse the command line, print --help, load configuration,
+// build the logger (which knows the secrets to redact) and the command runner, turn errors into
+// one actionable line and an exit code, and clean up on Ctrl-C.
+import { performance } from 'node:perf_hooks';
+import { helpText, parseCli } from './args.mjs';
+import { installSignalHandlers, runCleanups } from './cleanup.mjs';
+import { loadConfig } from './env.mjs';
+import { EXIT, ScriptError } from './errors.mjs';
+import { createRunner } from './exec.mjs';
+import { createLog, formatDuration } from './log.mjs';
+
+/**
+ * @typedef {{
+ *   cli: ReturnType<typeof parseCli>,
+ *   cfg: import('./env.mjs').Config,
+ *   log: import('./log.mjs').Log,
+ *   runner: import('./exec.mjs').Runner,
+ * }} ScriptContext
+ */
+
+/**
+ * @param {import('./args.mjs').CliSpec} spec
+ * @param {(ctx: ScriptContext) => Promise<number | undefined | void>} body returns the exit code (default 0)
+ */
+export async function runScript(spec, body) {
+  const t0 = performance.now();
+  let log = createLog();
+  installSignalHandlers((sig) => {
+    log.problem(
+      `${spec.name}: interrupted (${sig}). Nothing is left half-done that the next run cannot repair: run the same command again.`,
+    );
+  });
+  /** @type {number} */
+  let code = EXIT.OK;
+  try {
+    const cli = parseCli(spec);
+    if (cli.help) {
+      process.stdout.write(helpText(spec));
+      return;
+    }
+    const cfg = loadConfig();
+    log = createLog({ secrets: cfg.secrets, verbose: cli.verbose || Boolean(process.env.VERBOSE) });
+    const runner = createRunner({ dryRun: cli.dryRun, log });
+    if (cli.dryRun) log.info(`${spec.name}: dry run, no command will be executed`);
+    code = (await body({ cli, cfg, log, runner })) ?? EXIT.OK;
+  } catch (e) {
+    if (e instanceof ScriptError) {
+      log.problem(`${spec.name}: ${e.message}`);
+      code = e.exitCode;
+    } else {
+      log.problem(
+        `${spec.name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+      code = EXIT.ERROR;
+    }
+  } finally {
+    runCleanups();
+  }
+  if (process.env.TODO_SCRIPT_TIMING !== '0') {
+    log.debug(`${spec.name}: finished in ${formatDuration(performance.now() - t0)} with exit code ${code}`);
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,162 @@
+// @ts-check
+// The URL where the user opens the app, for the cluster and Minikube driver in use. With the
+// Docker driver on macOS and Windows a NodePort is not reachable from the host, so the URL comes
+// from `minikube service --url`, which keeps a tunnel open while it runs.
+import { spawn } from 'node:child_process';
+import { kubectlArgs } from './cluster.mjs';
+
+export const FRONTEND_SERVICE = 'todo-frontend';
+export const DEFAULT_NODE_PORT = 30000;
+
+/**
+ * @typedef {{ url: string | null, how: string, tunnelCommand?: [string, string[]] }} AppUrl
+ */
+
+/**
+ * Whether the NodePort is reachable from this host for a Minikube driver.
+ * @param {string} driver @param {NodeJS.Platform} platform
+ */
+export function minikubeNeedsTunnel(driver, platform) {
+  return (driver === 'docker' || driver === 'podman') && (platform === 'darwin' || platform === 'win32');
+}
+
+/**
+ * @param {string} json output of `minikube profile list -o json`
+ * @param {string} profile
+ * @returns {{ name: string, status: string, driver: string, cpus: number, memory: number } | null}
+ */
+export function parseMinikubeProfile(json, profile) {
+  try {
+    const data = JSON.parse(json);
+    for (const p of [...(data.valid ?? []), ...(data.invalid ?? [])]) {
+      if (p.Name === profile) {
+        return {
+          name: p.Name,
+          status: String(p.Status ?? ''),
+          driver: String(p.Config?.Driver ?? ''),
+          cpus: Number(p.Config?.CPUs ?? 0),
+          memory: Number(p.Config?.Memory ?? 0),
+        };
+      }
+    }
+  } catch {
+    // not JSON: treat as unknown
+  }
+  return null;
+}
+
+/**
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {import('./env.mjs').Config} cfg
+ * @returns {Promise<AppUrl>}
+ */
+export async function appUrl(t, runner, cfg, platform = process.platform) {
+  const fixed = cfg.get('APP_URL');
+  if (fixed) return { url: fixed, how: 'APP_URL' };
+  const svc = await runner.run('kubectl', [
+    ...kubectlArgs(t),
+    'get',
+    'service',
+    FRONTEND_SERVICE,
+    '--output',
+    'jsonpath={.spec.ports[0].nodePort}',
+  ]);
+  const nodePort = Number(svc.stdout.trim()) || DEFAULT_NODE_PORT;
+  if (t.cluster === 'minikube') {
+    const prof = await runner.run('minikube', ['profile', 'list', '--output', 'json']);
+    const info = parseMinikubeProfile(prof.stdout, t.minikubeProfile);
+    if (info && minikubeNeedsTunnel(info.driver, platform)) {
+      const args = [
+        '-p',
+        t.minikubeProfile,
+        'service',
+        FRONTEND_SERVICE,
+        '--namespace',
+        t.namespace,
+        '--url',
+      ];
+      return {
+        url: null,
+        how: `Minikube's ${info.driver} driver on ${platform} needs a tunnel`,
+        tunnelCommand: ['minikube', args],
+      };
+    }
+    const ip = await runner.run('minikube', ['-p', t.minikubeProfile, 'ip']);
+    const addr = ip.stdout.trim();
+    if (!ip.ok || !addr) return { url: null, how: 'Minikube has no IP (is it running?)' };
+    return { url: `http://${addr}:${nodePort}`, how: `NodePort ${nodePort} on the Minikube node` };
+  }
+  if (t.cluster === 'kind' && platform !== 'linux') {
+    const args = [...kubectlArgs(t), 'port-forward', `service/${FRONTEND_SERVICE}`, '3000:3000'];
+    return {
+      url: null,
+      how: 'kind nodes are not reachable from the host here',
+      tunnelCommand: ['kubectl', args],
+    };
+  }
+  const nodes = await runner.run('kubectl', [
+    ...kubectlArgs(t, { namespaced: false }),
+    'get',
+    'nodes',
+    '--output',
+    'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}',
+  ]);
+  const addr = nodes.stdout.trim().split(/\s+/)[0];
+  if (!nodes.ok || !addr) return { url: null, how: 'cannot read the node address' };
+  return { url: `http://${addr}:${nodePort}`, how: `NodePort ${nodePort} on node ${addr}` };
+}
+
+/**
+ * Runs `fn(url)` with a URL that works now; opens the tunnel for the duration when needed.
+ * @template T
+ * @param {AppUrl} u
+ * @param {(url: string) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function withReachableUrl(u, fn) {
+  if (u.url) return fn(u.url);
+  if (!u.tunnelCommand) throw new Error(u.how);
+  const [bin, args] = u.tunnelCommand;
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error(`${bin} printed no URL within 60s`)), 60_000);
+      child.stdout.on('data', (d) => {
+        buf += d.toString();
+        const m = /https?:\/\/[^\s]+/.exec(buf);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[0]);
+        }
+      });
+      child.on('exit', (c) => reject(new Error(`${bin} exited with code ${c} before printing a URL`)));
+    });
+    return await fn(/** @type {string} */ (url));
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/**
+ * Polls `url` until it answers 2xx/3xx or the deadline passes.
+ * @param {string} url
+ * @param {{ timeoutMs: number, intervalMs?: number, fetchImpl?: typeof fetch }} o
+ */
+export async function waitForHttp(url, o) {
+  const deadline = Date.now() + o.timeoutMs;
+  const f = o.fetchImpl ?? fetch;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await f(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
+      if (res.status < 400) return { ok: true, status: res.status, last: '' };
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, o.intervalMs ?? 2000));
+  }
+  return { ok: false, status: 0, last };
+}

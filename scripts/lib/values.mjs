@@ -1,0 +1,127 @@
+// @ts-check
+// The values the pipeline passes to each chart, from configuration: non-secret ones (shown on
+// the helm command line) and secret ones (only ever written to a 0600 values file).
+import { clusterImageRef, readImageTag, splitImageRef } from './cluster-images.mjs';
+import { EXIT, ScriptError } from './errors.mjs';
+import { CHARTS } from './repo.mjs';
+
+/** @typedef {string | number | string[]} HelmValue */
+
+/** `a, b,,c` → ['a', 'b', 'c']. @param {string} v */
+export function splitList(v) {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * `{ 'a.b': 1 }` → `{ a: { b: 1 } }`.
+ * @param {Record<string, string>} flat
+ * @returns {Record<string, unknown>}
+ */
+export function nest(flat) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split('.');
+    let node = out;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= {};
+      node = node[p];
+    }
+    node[/** @type {string} */ (parts.at(-1))] = value;
+  }
+  return out;
+}
+
+/** Whether DATABASE_URL points at an external PostgreSQL server. @param {string | undefined} url */
+export function isExternalDatabase(url) {
+  return Boolean(url && /^postgres(ql)?:\/\//i.test(url));
+}
+
+/**
+ * Whether the PostgreSQL image must be loaded into the cluster like the app images: a local-only
+ * stand-in (`todo-local/…`) or LOAD_POSTGRES_IMAGE=true.
+ * @param {import('./env.mjs').Config} cfg
+ */
+export function postgresImageToLoad(cfg) {
+  const image = cfg.get('POSTGRES_IMAGE');
+  if (!image) return null;
+  const flag = cfg.get('LOAD_POSTGRES_IMAGE');
+  if (flag === 'false' || flag === '0') return null;
+  if (flag === 'true' || flag === '1' || image.startsWith('todo-local/')) return image;
+  return null;
+}
+
+/**
+ * @param {keyof typeof CHARTS} chart
+ * @param {import('./env.mjs').Config} cfg
+ * @param {import('./cluster.mjs').Target} target
+ * @param {{ root?: string }} [o]
+ * @returns {{ set: Record<string, HelmValue>, secret: Record<string, string>, images: string[] }}
+ *   images: local image references this release runs (to load before installing)
+ */
+export function chartValues(chart, cfg, target, o = {}) {
+  /** @type {Record<string, HelmValue>} */
+  const set = {};
+  /** @type {Record<string, string>} */
+  const secret = {};
+  /** @type {string[]} */
+  const images = [];
+  const app = CHARTS[chart].app;
+  if (app) {
+    const local = readImageTag(app, o.root);
+    const { repository, tag } = splitImageRef(clusterImageRef(target, local));
+    set['image.repository'] = repository;
+    set['image.tag'] = tag;
+    images.push(local);
+  }
+  if (chart === 'todo-postgres') {
+    const image = cfg.get('POSTGRES_IMAGE');
+    if (image) {
+      const { repository, tag } = splitImageRef(image);
+      set['image.repository'] = repository;
+      set['image.tag'] = tag;
+      const load = postgresImageToLoad(cfg);
+      if (load) images.push(load);
+    }
+  }
+  if (chart === 'todo-backend') {
+    const db = cfg.get('DATABASE_URL');
+    if (isExternalDatabase(db)) secret['database.url'] = /** @type {string} */ (db);
+    const auth = cfg.get('BETTER_AUTH_SECRET');
+    if (auth) secret['auth.secret'] = auth;
+    const key = cfg.get('OPENAI_API_KEY');
+    if (key) secret['openai.apiKey'] = key;
+    for (const [env, value] of /** @type {const} */ ([
+      ['OPENAI_BASE_URL', 'openai.baseUrl'],
+      ['OPENAI_MODEL', 'openai.model'],
+      ['LOG_LEVEL', 'logLevel'],
+    ])) {
+      const v = cfg.get(env);
+      if (v) set[value] = v;
+    }
+    for (const [env, value] of /** @type {const} */ ([
+      ['TRUSTED_ORIGINS', 'trustedOrigins'],
+      ['CORS_ORIGINS', 'corsOrigins'],
+    ])) {
+      const v = cfg.get(env);
+      if (v) set[value] = splitList(v);
+    }
+  }
+  if (chart === 'todo-frontend') {
+    const port = cfg.get('FRONTEND_NODE_PORT');
+    if (port) {
+      const n = Number(port);
+      if (!Number.isInteger(n) || n < 30000 || n > 32767) {
+        throw new ScriptError(
+          `FRONTEND_NODE_PORT="${port}" must be a whole number from 30000 to 32767.`,
+          EXIT.USAGE,
+        );
+      }
+      set['service.nodePort'] = n;
+    }
+  }
+  return { set, secret, images };
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// @ts-check
+// `load` task of an app: puts the image named by apps/<app>/.image/tag into the cluster, only
+// when the cluster does not have that tag yet (tags are content hashes, so "present" means
+// "identical").
+import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
+import { ensureImage, readImageTag } from './lib/cluster-images.mjs';
+import { runScript } from './lib/main.mjs';
+import { APPS } from './lib/repo.mjs';
+
+await runScript(
+  {
+    name: 'load',
+    summary: "load an app's image into the cluster when the cluster does not have it yet",
+    usage: 'node scripts/load.mjs <app> [--dry-run]',
+    positionals: [{ name: 'app', description: 'the app whose image to load', required: true, choices: APPS }],
+    env: {
+      CLUSTER: 'minikube (default) | kind | current',
+      IMAGE_LOADER: 'minikube | kind | registry | containerd | none (default: from CLUSTER)',
+      MINIKUBE_PROFILE: 'Minikube profile (default minikube)',
+      KIND_CLUSTER: 'kind cluster name (default kind)',
+      IMAGE_REGISTRY: 'registry to push to with IMAGE_LOADER=registry',
+      CONTAINERD_ADDRESS: 'containerd socket with IMAGE_LOADER=containerd',
+    },
+    examples: ['pnpm turbo load', 'node scripts/load.mjs backend --dry-run'],
+  },
+  async ({ cli, cfg, log, runner }) => {
+    const app = /** @type {string} */ (cli.positionals[0]);
+    const target = await pinContext(resolveTarget(cfg), runner);
+    log.info(`load ${app}: ${describeTarget(target)}`);
+    const ref = await log.step(`read image tag of ${app}`, () => readImageTag(app));
+    await log.step(`image ${ref} in the cluster`, () => ensureImage(target, runner, ref));
+  },
+);

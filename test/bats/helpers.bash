@@ -1,0 +1,70 @@
+# Shared set-up for the pipeline suites: an isolated repository root (charts copied, image tag
+# files written), stub binaries first on PATH, and a state folder that the stubs record into.
+load "${BATS_TEST_DIRNAME}/../node_modules/bats-support/load"
+load "${BATS_TEST_DIRNAME}/../node_modules/bats-assert/load"
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SCRIPTS="$REPO/scripts"
+NODE_DIR="$(dirname "$(command -v node)")"
+export TODO_SECRET_OPENAI='sk-test-OPENAI-4f9c2d1e8b7a'
+export TODO_SECRET_AUTH='auth-secret-0123456789abcdef0123456789abcdef'
+export TODO_SECRET_DBPW='Db-Pa55w0rd-xyzzy'
+
+setup_pipeline() {
+  export STUB_STATE="$BATS_TEST_TMPDIR/state"
+  export TODO_REPO_ROOT="$BATS_TEST_TMPDIR/repo"
+  export TMPDIR="$BATS_TEST_TMPDIR/tmp"
+  mkdir -p "$STUB_STATE/releases" "$TODO_REPO_ROOT/charts" "$TMPDIR" "$BATS_TEST_TMPDIR/bin"
+  : >"$STUB_STATE/calls.log"
+  : >"$STUB_STATE/images"
+  for c in todo-postgres todo-backend todo-frontend; do
+    mkdir -p "$TODO_REPO_ROOT/charts/$c"
+    if [ -f "$REPO/charts/$c/Chart.yaml" ]; then
+      (cd "$REPO/charts/$c" && tar --exclude=node_modules -cf - .) | (cd "$TODO_REPO_ROOT/charts/$c" && tar -xf -)
+    else
+      printf 'apiVersion: v2\nname: %s\nversion: 0.1.0\n' "$c" >"$TODO_REPO_ROOT/charts/$c/Chart.yaml"
+    fi
+  done
+  set_tag backend aaaaaaaaaaaa
+  set_tag frontend bbbbbbbbbbbb
+  for t in docker minikube kind helm kubectl ctr kubectl-ai; do
+    ln -sf "$REPO/test/bats/stubs/stub" "$BATS_TEST_TMPDIR/bin/$t"
+  done
+  export PATH="$BATS_TEST_TMPDIR/bin:$NODE_DIR:/usr/bin:/bin"
+  # Nothing from the developer's own environment leaks into the scripts under test.
+  unset CLUSTER IMAGE_LOADER MINIKUBE_PROFILE KIND_CLUSTER KUBE_CONTEXT NAMESPACE POSTGRES_IMAGE APP_URL
+  unset DATABASE_URL OPENAI_API_KEY BETTER_AUTH_SECRET OPENAI_BASE_URL VERBOSE
+  export NO_COLOR=1
+}
+
+# set_tag <app> <hash>: what scripts/image.mjs writes after a build
+set_tag() {
+  mkdir -p "$TODO_REPO_ROOT/apps/$1/.image"
+  echo "todo-$1:$2" >"$TODO_REPO_ROOT/apps/$1/.image/tag"
+}
+
+remove_stub() { rm -f "$BATS_TEST_TMPDIR/bin/$1"; }
+
+write_secrets_env() {
+  cat >"$TODO_REPO_ROOT/.env" <<ENV
+OPENAI_API_KEY=$TODO_SECRET_OPENAI
+BETTER_AUTH_SECRET=$TODO_SECRET_AUTH
+DATABASE_URL=postgres://todo:$TODO_SECRET_DBPW@db.example.internal:5432/todo
+ENV
+}
+
+# What `pnpm turbo deploy` runs, in turbo's order (doctor, the loads, then the charts in
+# dependency order). The image task is turbo-cached and owned by scripts/image.mjs.
+deploy_chain() {
+  node "$SCRIPTS/doctor.mjs" "$@" &&
+    node "$SCRIPTS/load.mjs" backend "$@" &&
+    node "$SCRIPTS/load.mjs" frontend "$@" &&
+    node "$SCRIPTS/deploy.mjs" todo-postgres "$@" &&
+    node "$SCRIPTS/deploy.mjs" todo-backend "$@" &&
+    node "$SCRIPTS/deploy.mjs" todo-frontend "$@"
+}
+
+calls() { cat "$STUB_STATE/calls.log"; }
+reset_calls() { : >"$STUB_STATE/calls.log"; }
+# calls_matching <regex>
+calls_matching() { grep -E "$1" "$STUB_STATE/calls.log" || true; }
