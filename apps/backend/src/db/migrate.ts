@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { Database } from './client.js';
+
+/** `drizzle/` sits two levels above this file both in `src/db/` and in the built `dist/db/`. */
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+/** Arbitrary constant shared by every replica: "todo-chatbot migrations". */
+const MIGRATION_LOCK_KEY = 72_707_001;
+
+export async function runMigrations(database: Database): Promise<void> {
+  if (!fs.existsSync(path.join(migrationsFolder, 'meta', '_journal.json'))) {
+    throw new Error(`migrations folder not found at ${migrationsFolder}`);
+  }
+  await database.withAdvisoryLock(MIGRATION_LOCK_KEY, async () => {
+    if (database.kind === 'postgres') {
+      await migrateNodePg(database.db as unknown as NodePgDatabase, { migrationsFolder });
+    } else {
+      await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    }
+  });
+}
+
+/** Number of migrations in the folder vs. applied in the database: readiness means they match. */
+export async function isMigrated(database: Database): Promise<boolean> {
+  const journal = JSON.parse(
+    fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as {
+    entries: unknown[];
+  };
+  const result = await database.db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  const rows = (result as unknown as { rows: { n: number }[] }).rows;
+  return (rows[0]?.n ?? 0) >= journal.entries.length;
+}

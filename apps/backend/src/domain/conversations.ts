@@ -1,0 +1,128 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import {
+  type ConversationRow,
+  conversations,
+  type MessageRow,
+  messages,
+  type StoredToolCall,
+} from '../db/schema.js';
+import { notFound } from '../http/problem.js';
+
+export interface ConversationView {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageView {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  toolCalls: { name: string; arguments: Record<string, unknown>; summary: string; ok: boolean }[];
+  createdAt: string;
+}
+
+const toConversation = (r: ConversationRow): ConversationView => ({
+  id: r.id,
+  title: r.title,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export const toMessage = (r: MessageRow): MessageView => ({
+  id: r.id,
+  role: r.role,
+  content: r.content,
+  toolCalls: r.toolCalls.map(({ name, arguments: args, summary, ok }) => ({
+    name,
+    arguments: args,
+    summary,
+    ok,
+  })),
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** Conversations and their messages, every query scoped to one user. */
+export class ConversationService {
+  constructor(private readonly db: Db) {}
+
+  async list(userId: string): Promise<ConversationView[]> {
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.userId, userId))
+      .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+      .limit(200);
+    return rows.map(toConversation);
+  }
+
+  async create(userId: string, firstMessage: string): Promise<ConversationView> {
+    const title = firstMessage.replace(/\s+/g, ' ').trim().slice(0, 80) || 'New conversation';
+    const [row] = await this.db.insert(conversations).values({ userId, title }).returning();
+    if (!row) throw new Error('insert returned no row');
+    return toConversation(row);
+  }
+
+  async get(userId: string, id: string): Promise<ConversationView> {
+    const [row] = await this.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+      .limit(1);
+    if (!row) throw notFound('conversation');
+    return toConversation(row);
+  }
+
+  /** Full rows, oldest first (the agent replays stored tool outputs). Throws 404 for others' ids. */
+  async history(userId: string, conversationId: string, limit = 50): Promise<MessageRow[]> {
+    await this.get(userId, conversationId);
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.userId, userId)))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(limit);
+    return rows.reverse();
+  }
+
+  async messages(userId: string, conversationId: string): Promise<MessageView[]> {
+    await this.get(userId, conversationId);
+    const rows = await this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.userId, userId)))
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    return rows.map(toMessage);
+  }
+
+  async append(
+    userId: string,
+    conversationId: string,
+    role: 'user' | 'assistant',
+    content: string,
+    toolCalls: StoredToolCall[] = [],
+    at: Date = new Date(),
+  ): Promise<MessageRow> {
+    const now = at;
+    const [row] = await this.db
+      .insert(messages)
+      .values({ conversationId, userId, role, content, toolCalls, createdAt: now })
+      .returning();
+    await this.db
+      .update(conversations)
+      .set({ updatedAt: now })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    const rows = await this.db
+      .delete(conversations)
+      .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+      .returning({ id: conversations.id });
+    if (rows.length === 0) throw notFound('conversation');
+  }
+}

@@ -1,0 +1,115 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** RFC 9457 problem details with a stable machine-readable `code`. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An error that maps to one problem response. Throw it from handlers and domain code. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly errors?: { path: string; message: string }[],
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (what = 'resource') => new HttpProblem(404, 'not_found', `${what} not found`);
+
+export function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
+  return {
+    type: `https://todo-chatbot.dev/problems/${code.replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
+}
+
+function toProblem(err: FastifyError & { validation?: unknown }): Problem {
+  if (err instanceof HttpProblem) return problem(err.status, err.code, err.message, err.errors);
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const context = (err as { validationContext?: string }).validationContext ?? 'request';
+    const errors = err.validation.map((v) => ({
+      path: [
+        context,
+        ...String(v.instancePath ?? '')
+          .split('/')
+          .filter(Boolean),
+      ].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    return problem(400, 'validation_error', `invalid ${context}`, errors);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'payload_too_large', 'request body is too large');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'invalid_json', 'request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_RATE_LIMIT':
+      return problem(429, 'rate_limited', 'too many requests, slow down');
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) {
+    return problem(400, 'invalid_json', 'request body is not valid JSON');
+  }
+  if (err.validation) return problem(400, 'validation_error', err.message);
+  const status = err.statusCode ?? 500;
+  if (status === 429) return problem(429, 'rate_limited', 'too many requests, slow down');
+  if (status >= 400 && status < 500) return problem(status, 'bad_request', err.message);
+  if (status === 503) return problem(503, 'unavailable', err.message);
+  return problem(500, 'internal_error', 'something went wrong on our side');
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const p = toProblem(err);
+    if (p.status >= 500 || isResponseSerializationError(err)) {
+      request.log.error({ err }, 'request failed');
+    } else {
+      request.log.info({ code: p.code, detail: p.detail }, 'request rejected');
+    }
+    return sendProblem(reply, p);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem(404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+}

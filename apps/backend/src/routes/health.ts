@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isMigrated } from '../db/migrate.js';
+import { ProblemSchema, problem, sendProblem } from '../http/problem.js';
+import type { AppContext } from './context.js';
+
+export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: database reachable and migrated',
+        response: { 200: z.object({ status: z.literal('ready') }), 503: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await ctx.database.ping();
+        if (!(await isMigrated(ctx.database))) {
+          return sendProblem(reply, problem(503, 'not_ready', 'database migrations are not applied'));
+        }
+        return { status: 'ready' as const };
+      } catch (err) {
+        request.log.warn({ err }, 'readiness check failed');
+        return sendProblem(reply, problem(503, 'not_ready', 'database is unreachable'));
+      }
+    },
+  );
+};

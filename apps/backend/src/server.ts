@@ -1,0 +1,64 @@
+import { buildApp } from './app.js';
+import { resolveAuthSecret } from './auth/secret.js';
+import { ConfigError, loadConfig } from './config.js';
+import { databaseOptions, openDatabase } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+
+/**
+ * Entry point: config → database → migrations (under an advisory lock) → HTTP server.
+ * Node may be PID 1 in a container, so SIGTERM/SIGINT are handled here: stop accepting, let
+ * in-flight requests and open chat streams finish up to SHUTDOWN_TIMEOUT_MS, close the pool.
+ */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  let authSecret: string;
+  try {
+    config = loadConfig();
+    authSecret = resolveAuthSecret(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`backend: configuration error: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+
+  const database = await openDatabase(databaseOptions(config));
+  await runMigrations(database);
+  const app = await buildApp({ config, database, authSecret });
+  app.log.info({ database: database.describe, assistant: app.ctx.model.mode }, 'database migrated');
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    app.log.info({ signal, openStreams: app.ctx.openStreams.size }, 'shutting down');
+    const deadline = setTimeout(() => {
+      app.log.error('shutdown deadline passed, closing remaining connections');
+      app.server.closeAllConnections();
+      setTimeout(() => process.exit(1), 500).unref();
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    try {
+      // Stops accepting, waits for in-flight requests (hijacked chat streams included)...
+      await Promise.all([app.close(), Promise.allSettled([...app.ctx.openStreams])]);
+      await database.close();
+      clearTimeout(deadline);
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    `backend: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
