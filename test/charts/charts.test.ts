@@ -1,0 +1,81 @@
+// Chart suite: helm lint --strict, the helm template matrix validated against the Kubernetes
+// schemas and the policy, and the bad values each values.schema.json must reject — with Helm 3
+// and Helm 4 alike. Run: pnpm --filter @todo/test test:charts
+import { describe, expect, it } from 'vitest';
+import { type BadCase, SPECS } from './lib/cases.js';
+import { chartDir, HELM_REQUIRED, HELMS, helm, render, template } from './lib/helm.js';
+import { validateObject } from './lib/k8s-schema.js';
+import { checkPolicy } from './lib/policy.js';
+
+/** The error must come from the schema and name the offending field, in Helm 3's or Helm 4's words. */
+function expectNamesField(stderr: string, bad: BadCase): void {
+  expect(stderr).toMatch(/values don't meet the specifications of the schema/);
+  if (bad.key) {
+    expect(stderr).toContain(bad.key);
+  } else {
+    const slashed = `/${bad.path.split('.').join('/')}`;
+    const named = stderr.includes(`${bad.path}:`) || stderr.includes(`'${slashed}'`);
+    expect(named, `error does not name ${bad.path}:\n${stderr}`).toBe(true);
+  }
+}
+
+for (const h of HELMS) {
+  describe(`${h.label} ${h.version || '(missing)'}`, () => {
+    if (!h.available) {
+      if (HELM_REQUIRED) {
+        it(`${h.label} is installed (required under CI)`, () => {
+          throw new Error(
+            `${h.problem}. .ci/provision.sh installs helm3 and helm4 into /opt/todo-chatbot-tools/bin.`,
+          );
+        });
+      } else {
+        it.skip(`${h.label} missing: ${h.problem}`, () => {});
+      }
+      return;
+    }
+
+    for (const spec of SPECS) {
+      describe(spec.chart, () => {
+        it('passes helm lint --strict', async () => {
+          const r = await helm(h, ['lint', '--strict', chartDir(spec.chart)]);
+          expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+          expect(r.stdout).toContain('0 chart(s) failed');
+        });
+
+        describe('helm template matrix', () => {
+          for (const c of spec.cases) {
+            it(c.name, async () => {
+              const release = c.release ?? spec.chart;
+              const objects = await render(h, spec.chart, c.values, release);
+              expect(objects.flatMap(validateObject)).toEqual([]);
+              expect(
+                checkPolicy(objects, {
+                  chart: spec.chart,
+                  release,
+                  uid: spec.uid,
+                  checksums: spec.checksums,
+                  writablePaths: spec.writablePaths,
+                  secrets: c.secrets ?? [],
+                }),
+              ).toEqual([]);
+              c.check(objects);
+            });
+          }
+        });
+
+        describe('values.schema.json rejects bad values', () => {
+          it(`has at least 10 cases`, () => {
+            expect(spec.bad.length).toBeGreaterThanOrEqual(10);
+          });
+          for (const bad of spec.bad) {
+            it(`${bad.name} (${bad.key ?? bad.path})`, async () => {
+              const r = await template(h, spec.chart, bad.values);
+              expect(r.code, 'helm template accepted bad values').not.toBe(0);
+              expectNamesField(r.stderr, bad);
+            });
+          }
+        });
+      });
+    }
+  });
+}

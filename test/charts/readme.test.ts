@@ -1,0 +1,50 @@
+// Chart READMEs are generated from the `## @param` comments of values.yaml by
+// @bitnami/readme-generator-for-helm (`pnpm --filter <chart> readme`): fail when one drifts, when
+// a value lacks its comment, or when a chart package loses its readme/deploy scripts.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CHARTS, chartDir } from './lib/helm.js';
+
+const run = promisify(execFile);
+const generator = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@bitnami/readme-generator-for-helm/package.json')),
+  'bin/index.js',
+);
+
+describe('chart READMEs', () => {
+  for (const chart of CHARTS) {
+    it(`${chart}/README.md is up to date with values.yaml`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'chart-readme-'));
+      try {
+        const readme = path.join(dir, 'README.md');
+        copyFileSync(path.join(chartDir(chart), 'README.md'), readme);
+        await run(process.execPath, [
+          generator,
+          '--values',
+          path.join(chartDir(chart), 'values.yaml'),
+          '--readme',
+          readme,
+        ]);
+        expect(
+          readFileSync(readme, 'utf8'),
+          `README.md is stale: run \`pnpm --filter ${chart} readme\` and commit it`,
+        ).toBe(readFileSync(path.join(chartDir(chart), 'README.md'), 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it(`${chart} package keeps its deploy and readme scripts`, () => {
+      const pkg = JSON.parse(readFileSync(path.join(chartDir(chart), 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
+      expect(pkg.scripts.deploy).toBe(`node ../../scripts/deploy.mjs ${chart}`);
+      expect(pkg.scripts.readme).toMatch(/^readme-generator --values values\.yaml --readme README\.md$/);
+    });
+  }
+});
