@@ -49,7 +49,12 @@ export function createAuth(opts: AuthOptions) {
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     // Secure cookies only when the public URL is https: the Minikube NodePort is plain http.
-    advanced: { useSecureCookies: opts.baseURL.startsWith('https://') },
+    advanced: {
+      useSecureCookies: opts.baseURL.startsWith('https://'),
+      // Explicit, so the origin check also runs under NODE_ENV=test (Better Auth skips it there).
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+    },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
   });
 }

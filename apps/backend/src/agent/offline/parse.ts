@@ -127,7 +127,7 @@ export function parseAddDetails(rest: string, now: Date): AddDetails {
       return ' ';
     },
   );
-  t = t.replace(/\s*(?:,\s*)?(?:it'?s\s+)?(urgent|asap|!!+)\s*$/i, () => {
+  t = t.replace(/\s*(?:,\s*)?(?:it['’]?s\s+)?(urgent|asap|!!+)\s*$/i, () => {
     out.priority = 'high';
     return ' ';
   });
@@ -149,6 +149,7 @@ export function parseAddDetails(rest: string, now: Date): AddDetails {
         /^(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)s?(?:\s+to|\s+called|\s+named|\s+for|:)?\s+/i,
         '',
       )
+      .replace(/^to\s+/i, '')
       .replace(
         /\s+(?:to|on|in|onto)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+|shopping\s+)?(?:list|tasks|todos)$/i,
         '',
@@ -161,6 +162,7 @@ export function parseAddDetails(rest: string, now: Date): AddDetails {
 }
 
 export function parseIntent(input: string, now: Date = new Date()): Intent {
+  if (/^\s*(thanks|thank you|thx|ty|cheers)\b[\s!.]*$/i.test(input)) return { kind: 'thanks' };
   const text = clean(input);
   const lower = text.toLowerCase();
   if (!lower) return { kind: 'help' };
