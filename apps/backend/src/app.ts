@@ -63,6 +63,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // JSON only: any other body type is a 415 problem rather than a string the schemas reject.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
