@@ -1,10 +1,9 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/api';
-import { authClient } from '@/lib/auth-client';
 import type { AssistantInfo } from '@/lib/types';
-import { ChatPanel } from './ChatPanel';
 import { TaskBoard } from './TaskBoard';
 import { ThemeToggle } from './ThemeToggle';
 import { ghostButton } from './ui';
@@ -15,6 +14,20 @@ interface User {
 }
 
 type Tab = 'tasks' | 'chat';
+
+// The chat (assistant-ui and its dependencies) loads right after the board, outside the first-load bundle.
+const ChatPanel = dynamic(() => import('./ChatPanel').then((m) => m.ChatPanel), {
+  ssr: false,
+  loading: () => (
+    <section
+      aria-label="Assistant"
+      aria-busy="true"
+      className="flex h-full min-h-64 items-center justify-center rounded-2xl border border-slate-200 bg-slate-50 text-sm text-slate-600 dark:border-slate-800 dark:bg-slate-900/60 dark:text-slate-400"
+    >
+      Loading assistant…
+    </section>
+  ),
+});
 
 export function AppShell({ user }: { user: User }) {
   const [refreshKey, setRefreshKey] = useState(0);
@@ -34,6 +47,7 @@ export function AppShell({ user }: { user: User }) {
   async function signOut() {
     setSigningOut(true);
     try {
+      const { authClient } = await import('@/lib/auth-client');
       await authClient().signOut();
     } finally {
       window.location.assign('/sign-in');

@@ -8,13 +8,13 @@ import { ThemeToggle } from './ThemeToggle';
 type Mode = 'sign-in' | 'sign-up';
 
 interface AuthResult {
-  error: { message?: string | undefined; status?: number; statusText?: string } | null;
+  error: { message?: string | undefined; title?: string; status?: number; statusText?: string } | null;
 }
 
 function describe(error: NonNullable<AuthResult['error']>): string {
   if (error.status === 502 || error.status === 503 || error.status === 504)
     return 'The server is unreachable right now. Please try again in a moment.';
-  return error.message || error.statusText || 'Something went wrong. Please try again.';
+  return error.message || error.title || error.statusText || 'Something went wrong. Please try again.';
 }
 
 export function AuthForm({ mode }: { mode: Mode }) {

@@ -19,7 +19,7 @@ export function ThemeToggle() {
   }, []);
 
   useEffect(() => {
-    if (theme !== 'system') return;
+    if (theme !== 'system' || typeof window.matchMedia !== 'function') return;
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     const onChange = () => applyTheme('system');
     media.addEventListener('change', onChange);

@@ -7,7 +7,11 @@ let client: AuthClient | undefined;
 
 /** Better Auth's React client, talking to our own origin (the same-origin proxy forwards /api/auth/*). */
 export function authClient(): AuthClient {
-  client ??= createAuthClient({ baseURL: window.location.origin });
+  client ??= createAuthClient({
+    baseURL: window.location.origin,
+    // resolve fetch per call (lets tests and instrumentation swap it)
+    fetchOptions: { customFetchImpl: (input, init) => fetch(input, init) },
+  });
   return client;
 }
 

@@ -14,9 +14,12 @@ export function readTheme(): ThemeChoice {
   }
 }
 
+export function prefersDark(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
 export function applyTheme(choice: ThemeChoice): void {
-  const dark =
-    choice === 'dark' || (choice === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  const dark = choice === 'dark' || (choice === 'system' && prefersDark());
   document.documentElement.classList.toggle('dark', dark);
 }
 

@@ -104,7 +104,6 @@ export async function forward(
     headers: upstreamRequestHeaders(request.headers, client),
     redirect: 'manual',
     signal: request.signal,
-    cache: 'no-store',
   };
   if (hasBody) {
     init.body = request.body;

@@ -1,0 +1,179 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Task } from '@/lib/types';
+import { json, mockFetch } from '@/test/fetch-mock';
+import { TaskBoard } from '../TaskBoard';
+
+const task = (over: Partial<Task>): Task => ({
+  id: crypto.randomUUID(),
+  title: 'Task',
+  description: '',
+  completed: false,
+  priority: 'medium',
+  tags: [],
+  dueAt: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('TaskBoard', () => {
+  it('shows loading, then the tasks', async () => {
+    mockFetch({
+      'GET /api/tasks': () =>
+        json({ items: [task({ title: 'Write report', tags: ['work'] })], nextCursor: null }),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading tasks');
+    expect(await screen.findByText('Write report')).toBeInTheDocument();
+    expect(screen.getByText('#work', { selector: 'span' })).toBeInTheDocument();
+    expect(screen.getByRole('option', { name: '#work' })).toBeInTheDocument();
+  });
+
+  it('shows an empty state', async () => {
+    mockFetch({ 'GET /api/tasks': () => json({ items: [], nextCursor: null }) });
+    render(<TaskBoard refreshKey={0} />);
+    expect(await screen.findByText('No tasks yet')).toBeInTheDocument();
+  });
+
+  it('shows an error with retry', async () => {
+    let fail = true;
+    mockFetch({
+      'GET /api/tasks': () =>
+        fail
+          ? json(
+              { status: 502, code: 'backend_unavailable', title: 'Backend unavailable', detail: 'down' },
+              502,
+            )
+          : json({ items: [task({ title: 'Back again' })], nextCursor: null }),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('could not be loaded');
+    fail = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Back again')).toBeInTheDocument();
+  });
+
+  it('adds a task optimistically with priority, due date and tags', async () => {
+    let release: (r: Response) => void = () => {};
+    const { calls } = mockFetch({
+      'GET /api/tasks': () => json({ items: [], nextCursor: null }),
+      'POST /api/tasks': ({ body }) =>
+        new Promise<Response>((resolve) => {
+          release = resolve;
+          void body;
+        }),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('No tasks yet');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('New task title'), 'Buy bread');
+    await user.selectOptions(screen.getByLabelText('Priority'), 'high');
+    await user.type(screen.getByLabelText('Tags, comma separated'), 'shop, Food');
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    // visible before the server answered
+    const item = await screen.findByText('Buy bread');
+    expect(item.closest('li')).toHaveAttribute('aria-busy', 'true');
+    const post = calls.find((c) => c.method === 'POST');
+    expect(post?.body).toMatchObject({
+      title: 'Buy bread',
+      priority: 'high',
+      tags: ['shop', 'food'],
+      dueAt: null,
+    });
+    await act(async () => release(json(task({ id: 'real', title: 'Buy bread', priority: 'high' }), 201)));
+    await waitFor(() => expect(screen.getByText('Buy bread').closest('li')).not.toHaveAttribute('aria-busy'));
+  });
+
+  it('rolls back a failed completion and says why', async () => {
+    mockFetch({
+      'GET /api/tasks': () => json({ items: [task({ id: 't1', title: 'Call mom' })], nextCursor: null }),
+      'POST /api/tasks/t1/complete': () =>
+        json({ status: 500, code: 'internal_error', detail: 'Database hiccup' }, 500),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    const checkbox = await screen.findByRole('checkbox', { name: /Call mom/ });
+    await userEvent.click(checkbox);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Database hiccup');
+    expect(checkbox).not.toBeChecked();
+  });
+
+  it('completes, edits inline and filters', async () => {
+    const { calls } = mockFetch({
+      'GET /api/tasks': () => json({ items: [task({ id: 't1', title: 'Call mom' })], nextCursor: null }),
+      'POST /api/tasks/t1/complete': () => json(task({ id: 't1', title: 'Call mom', completed: true })),
+      'PATCH /api/tasks/t1': ({ body }) =>
+        json(task({ id: 't1', title: (body as { title: string }).title, completed: true })),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('checkbox', { name: /Call mom/ }));
+    await waitFor(() => expect(screen.getByRole('checkbox', { name: /Call mom/ })).toBeChecked());
+
+    await user.click(screen.getByRole('button', { name: 'Edit “Call mom”' }));
+    const form = screen.getByRole('form', { name: 'Edit “Call mom”' });
+    const title = within(form).getByLabelText('Title');
+    await user.clear(title);
+    await user.type(title, 'Call mom tonight{Enter}');
+    expect(await screen.findByText('Call mom tonight')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Call mom tonight' });
+    // focus returns to the Edit button
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Edit “Call mom tonight”' })).toHaveFocus(),
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Done' }));
+    await user.selectOptions(screen.getByLabelText('Filter by priority'), 'high');
+    await waitFor(() => {
+      const last = calls.filter((c) => c.method === 'GET').at(-1);
+      expect(last?.url.searchParams.get('status')).toBe('done');
+      expect(last?.url.searchParams.get('priority')).toBe('high');
+    });
+  });
+
+  it('deletes with undo, and deletes for real when the undo window passes', async () => {
+    const { calls } = mockFetch({
+      'GET /api/tasks': () =>
+        json({
+          items: [task({ id: 'a', title: 'Alpha' }), task({ id: 'b', title: 'Beta' })],
+          nextCursor: null,
+        }),
+      'DELETE /api/tasks/a': () => new Response(null, { status: 204 }),
+      'DELETE /api/tasks/b': () => new Response(null, { status: 204 }),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete “Alpha”' }));
+    expect(screen.queryByText('Alpha', { selector: 'label' })).not.toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Deleted “Alpha”');
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByText('Alpha', { selector: 'label' })).toBeInTheDocument();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    await user.click(screen.getByRole('button', { name: 'Delete “Beta”' }));
+    await act(async () => {
+      vi.advanceTimersByTime(7000);
+    });
+    await waitFor(() =>
+      expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/tasks/b')).toBe(true),
+    );
+  });
+
+  it('reloads quietly when refreshKey changes (assistant changed tasks)', async () => {
+    let items = [task({ title: 'Old' })];
+    mockFetch({ 'GET /api/tasks': () => json({ items, nextCursor: null }) });
+    const { rerender } = render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('Old');
+    items = [task({ title: 'buy milk' }), ...items];
+    rerender(<TaskBoard refreshKey={1} />);
+    expect(await screen.findByText('buy milk')).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+});
