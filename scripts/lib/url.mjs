@@ -51,7 +51,12 @@ export function parseMinikubeProfile(json, profile) {
  * @param {import('./env.mjs').Config} cfg
  * @returns {Promise<AppUrl>}
  */
-export async function appUrl(t, runner, cfg, platform = process.platform) {
+export async function appUrl(
+  t,
+  runner,
+  cfg,
+  platform = /** @type {NodeJS.Platform} */ (process.env.TODO_TEST_PLATFORM || process.platform),
+) {
   const fixed = cfg.get('APP_URL');
   if (fixed) return { url: fixed, how: 'APP_URL' };
   const svc = await runner.run('kubectl', [

@@ -43,7 +43,13 @@ set_tag() {
   echo "todo-$1:$2" >"$TODO_REPO_ROOT/apps/$1/.image/tag"
 }
 
-remove_stub() { rm -f "$BATS_TEST_TMPDIR/bin/$1"; }
+# remove_stub <tool>: the tool behaves as not installed (a real one may sit in /usr/bin, so the
+# stub is replaced by what a shell does for an unknown command rather than deleted).
+remove_stub() {
+  rm -f "$BATS_TEST_TMPDIR/bin/$1"
+  printf '#!/bin/sh\necho "bash: line 1: %s: command not found" >&2\nexit 127\n' "$1" >"$BATS_TEST_TMPDIR/bin/$1"
+  chmod +x "$BATS_TEST_TMPDIR/bin/$1"
+}
 
 write_secrets_env() {
   cat >"$TODO_REPO_ROOT/.env" <<ENV

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+import { performance } from 'node:perf_hooks';
+// @ts-check
+// Rebuilds the Minikube cluster from nothing: delete → start (driver, CPUs, memory from .env) →
+// full deploy → wait until the app answers through its NodePort → total time. Destructive, so it
+// asks first (or takes --yes), refuses without a terminal and without --yes, and refuses any
+// kubectl context that is not this Minikube profile.
+import { createInterface } from 'node:readline/promises';
+import { resolveTarget } from './lib/cluster.mjs';
+import { intSetting } from './lib/env.mjs';
+import { EXIT, ScriptError } from './lib/errors.mjs';
+import { firstError } from './lib/exec.mjs';
+import { formatDuration } from './lib/log.mjs';
+import { runScript } from './lib/main.mjs';
+import { ROOT } from './lib/repo.mjs';
+import { appUrl, waitForHttp, withReachableUrl } from './lib/url.mjs';
+
+await runScript(
+  {
+    name: 'reset',
+    summary: 'delete and recreate the Minikube cluster, deploy everything, wait until the app answers',
+    usage: 'pnpm scripts/reset.mjs [--yes] [--dry-run]',
+    options: {
+      yes: {
+        type: 'boolean',
+        short: 'y',
+        description: 'do not ask for confirmation (needed without a terminal)',
+      },
+    },
+    env: {
+      MINIKUBE_PROFILE: 'the profile to recreate (default minikube)',
+      MINIKUBE_DRIVER: 'driver for minikube start (default: minikube chooses)',
+      MINIKUBE_CPUS: 'CPUs (default 2)',
+      MINIKUBE_MEMORY: 'memory in MiB (default 4096)',
+      MINIKUBE_KUBERNETES_VERSION: "Kubernetes version (default: minikube's)",
+      APP_READY_TIMEOUT: 'seconds to wait for the app after the deploy (default 180)',
+    },
+    examples: ['pnpm scripts/reset.mjs', 'pnpm scripts/reset.mjs --yes'],
+  },
+  async ({ cli, cfg, log, runner }) => {
+    const t0 = performance.now();
+    const target = resolveTarget(cfg);
+    if (target.cluster !== 'minikube') {
+      throw new ScriptError(
+        `reset only recreates Minikube clusters, and CLUSTER=${target.cluster}: nothing was touched.`,
+        EXIT.REFUSED,
+      );
+    }
+    const profile = target.minikubeProfile;
+    const cpus = intSetting(cfg, 'MINIKUBE_CPUS');
+    const memory = intSetting(cfg, 'MINIKUBE_MEMORY');
+
+    // Safety: the current kubectl context must be this Minikube profile (or there is none yet).
+    const ctx = await runner.run('kubectl', ['config', 'current-context']);
+    const current = ctx.ok ? ctx.stdout.trim() : '';
+    if (current && current !== profile) {
+      throw new ScriptError(
+        `the current kubectl context is "${current}", not the Minikube profile "${profile}": reset refuses to touch anything else. Switch with \`kubectl config use-context ${profile}\`, or set MINIKUBE_PROFILE.`,
+        EXIT.REFUSED,
+      );
+    }
+    if (current) {
+      const prof = await runner.run('minikube', ['profile', 'list', '--output', 'json']);
+      let names = [];
+      try {
+        const d = JSON.parse(prof.stdout);
+        names = [...(d.valid ?? []), ...(d.invalid ?? [])].map((p) => p.Name);
+      } catch {
+        names = [];
+      }
+      if (!runner.dryRun && !names.includes(current)) {
+        throw new ScriptError(
+          `the current kubectl context "${current}" is not a Minikube profile (minikube knows: ${names.join(', ') || 'none'}): reset refuses to touch it.`,
+          EXIT.REFUSED,
+        );
+      }
+    }
+
+    if (!cli.values.yes && !runner.dryRun) {
+      if (!process.stdin.isTTY) {
+        throw new ScriptError(
+          'reset deletes the cluster and there is no terminal to confirm: run it again with --yes.',
+          EXIT.REFUSED,
+        );
+      }
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question(
+        `Delete Minikube profile "${profile}" with everything in it, then rebuild it? [y/N] `,
+      );
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        log.info('reset: cancelled, nothing was touched');
+        return EXIT.REFUSED;
+      }
+    }
+
+    await log.step(`delete Minikube profile "${profile}"`, async () => {
+      const r = await runner.run('minikube', ['delete', '-p', profile], { change: true, stream: true });
+      if (!r.ok) throw new ScriptError(`minikube delete failed: ${firstError(r)}`, EXIT.CLUSTER);
+    });
+    const driver = cfg.get('MINIKUBE_DRIVER');
+    const k8s = cfg.get('MINIKUBE_KUBERNETES_VERSION');
+    await log.step(`start Minikube (${cpus} CPUs, ${memory} MiB${driver ? `, ${driver}` : ''})`, async () => {
+      const args = ['start', '-p', profile, '--cpus', String(cpus), '--memory', `${memory}mb`];
+      if (driver) args.push('--driver', driver);
+      if (k8s) args.push('--kubernetes-version', k8s);
+      const r = await runner.run('minikube', args, { change: true, stream: true });
+      if (!r.ok) {
+        throw new ScriptError(
+          `minikube start failed: ${firstError(r)}. \`minikube logs -p ${profile}\` has the details; check that Docker has at least ${cpus} CPUs and ${memory} MiB.`,
+          EXIT.CLUSTER,
+        );
+      }
+    });
+    await log.step('deploy everything (pnpm turbo deploy)', async () => {
+      const r = await runner.run('pnpm', ['turbo', 'run', 'deploy'], {
+        change: true,
+        inherit: true,
+        cwd: ROOT,
+      });
+      if (!r.ok)
+        throw new ScriptError(
+          `the deploy failed (exit ${r.exitCode}); its output above says why. \`pnpm diagnose\` shows the pods.`,
+          EXIT.DEPLOY,
+        );
+    });
+    if (runner.dryRun) return EXIT.OK;
+    const timeoutMs = intSetting(cfg, 'APP_READY_TIMEOUT') * 1000;
+    const url = await log.step('wait until the app answers', async () => {
+      const u = await appUrl(target, runner, cfg);
+      return withReachableUrl(u, async (base) => {
+        const r = await waitForHttp(`${base}/api/healthz`, { timeoutMs });
+        if (!r.ok)
+          throw new ScriptError(
+            `the app did not answer at ${base} within ${timeoutMs / 1000}s (${r.last}): run \`pnpm diagnose\`.`,
+            EXIT.UNHEALTHY,
+          );
+        return (
+          u.url ??
+          `${base} (through \`${u.tunnelCommand?.[0]} ${u.tunnelCommand?.[1].join(' ')}\`, which you need to keep open)`
+        );
+      });
+    });
+    log.ok(`reset done in ${formatDuration(performance.now() - t0)}: the app answers at ${url}`);
+    return EXIT.OK;
+  },
+);

@@ -1,0 +1,455 @@
+// @ts-check
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCli } from '../lib/args.mjs';
+import { onCleanup, runCleanups, sweepStaleTempDirs, withSecretFile } from '../lib/cleanup.mjs';
+import { resolveTarget } from '../lib/cluster.mjs';
+import {
+  clusterImageRef,
+  listingHasImage,
+  normalizeImageRef,
+  readImageTag,
+  splitImageRef,
+} from '../lib/cluster-images.mjs';
+import { analyzePod } from '../lib/diagnose.mjs';
+import { canonicalJson, chartFiles, deployDigest } from '../lib/digest.mjs';
+import { isSecretKey, loadConfig } from '../lib/env.mjs';
+import { ScriptError } from '../lib/errors.mjs';
+import { createRunner } from '../lib/exec.mjs';
+import {
+  DIGEST_LABEL,
+  parseMetadata,
+  parseVersion,
+  planRelease,
+  safetyFlags,
+  upgradeArgs,
+} from '../lib/helm.mjs';
+import { createLog, formatCommand, formatDuration, redact } from '../lib/log.mjs';
+import { minikubeNeedsTunnel, parseMinikubeProfile, waitForHttp } from '../lib/url.mjs';
+import { chartValues, nest, postgresImageToLoad, splitList } from '../lib/values.mjs';
+
+function tmpdir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'scripts-test-'));
+}
+
+/** A sink that records what the logger writes. */
+function sink() {
+  const lines = /** @type {string[]} */ ([]);
+  return { lines, write: (/** @type {string} */ s) => lines.push(s) };
+}
+
+/** @param {Record<string, string>} vars */
+function cfgOf(vars, root = tmpdir()) {
+  return loadConfig({ root, env: vars });
+}
+
+describe('log', () => {
+  it('redacts every secret, longest first, and ignores very short values', () => {
+    expect(redact('key=abcd1234 and abcd', ['abcd', 'abcd1234'])).toBe('key=*** and ***');
+    expect(redact('a b c', ['b'])).toBe('a b c');
+  });
+
+  it('formats durations and shell-quotes commands for display', () => {
+    expect(formatDuration(1234)).toBe('1.23s');
+    expect(formatDuration(65_000)).toBe('1m05s');
+    expect(formatCommand('helm', ['upgrade', 'a b', "it's"])).toBe(`helm upgrade 'a b' 'it'\\''s'`);
+  });
+
+  it('prints a start and a timed end line per step, with a note', async () => {
+    const out = sink();
+    const log = createLog({ out, err: out, color: false });
+    const r = await log.step(
+      'load image',
+      async () => 42,
+      (n) => `got ${n}`,
+    );
+    expect(r).toBe(42);
+    expect(out.lines[0]).toBe('▸ load image\n');
+    expect(out.lines[1]).toMatch(/^✓ load image \(\d\.\d\ds\) — got 42\n$/);
+  });
+
+  it('marks a failed step and rethrows', async () => {
+    const out = sink();
+    const log = createLog({ out, err: out, color: false });
+    await expect(log.step('x', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(out.lines[1]).toMatch(/^✗ x \(/);
+  });
+
+  it('never prints a registered secret', () => {
+    const out = sink();
+    const log = createLog({ out, err: out, color: false });
+    log.addSecret('sk-very-secret');
+    log.command('helm', ['--set', 'x=sk-very-secret']);
+    log.problem('failed with sk-very-secret');
+    expect(out.lines.join('')).not.toContain('sk-very-secret');
+  });
+});
+
+describe('args', () => {
+  const spec = {
+    name: 't',
+    summary: 's',
+    usage: 't <chart>',
+    positionals: [{ name: 'chart', description: 'c', required: true, choices: ['a', 'b'] }],
+    options: { yes: /** @type {const} */ ({ type: 'boolean', description: 'y' }) },
+  };
+  it('parses --dry-run, --verbose and own options', () => {
+    const r = parseCli(spec, ['a', '--dry-run', '--yes']);
+    expect(r).toMatchObject({ dryRun: true, verbose: false, positionals: ['a'] });
+    expect(r.values.yes).toBe(true);
+  });
+  it('rejects unknown options, missing and invalid arguments with a usage error', () => {
+    expect(() => parseCli(spec, ['a', '--nope'])).toThrow(ScriptError);
+    expect(() => parseCli(spec, [])).toThrow(/missing argument <chart>/);
+    expect(() => parseCli(spec, ['c'])).toThrow(/expected one of a, b/);
+    try {
+      parseCli(spec, ['c']);
+    } catch (e) {
+      expect(/** @type {ScriptError} */ (e).exitCode).toBe(2);
+    }
+  });
+  it('--help skips argument validation and the help text lists the common options', () => {
+    expect(parseCli(spec, ['--help']).help).toBe(true);
+    const text = helpText(spec);
+    expect(text).toContain('--dry-run');
+    expect(text).toContain('Usage: t <chart>');
+  });
+});
+
+describe('env', () => {
+  it('reads .env with dotenv, lets the environment win, and collects secrets', () => {
+    const root = tmpdir();
+    fs.writeFileSync(
+      path.join(root, '.env'),
+      'NAMESPACE=fromfile\nOPENAI_API_KEY=sk-file-key-123\nDATABASE_URL=postgres://u:p%40ssword9@h/db\nEMPTY=\n',
+    );
+    const cfg = loadConfig({ root, env: { NAMESPACE: 'fromenv' } });
+    expect(cfg.get('NAMESPACE')).toBe('fromenv');
+    expect(cfg.get('CLUSTER')).toBe('minikube');
+    expect(cfg.get('EMPTY')).toBeUndefined();
+    expect(cfg.secrets.has('sk-file-key-123')).toBe(true);
+    expect(cfg.secrets.has('p@ssword9')).toBe(true);
+    expect(process.env.OPENAI_API_KEY).not.toBe('sk-file-key-123');
+  });
+  it('works with no .env at all', () => {
+    expect(cfgOf({}).get('MINIKUBE_CPUS')).toBe('2');
+  });
+  it('treats credential-looking names as secrets', () => {
+    expect(isSecretKey('OPENAI_API_KEY')).toBe(true);
+    expect(isSecretKey('REGISTRY_TOKEN')).toBe(true);
+    expect(isSecretKey('NAMESPACE')).toBe(false);
+  });
+});
+
+describe('cluster target', () => {
+  it('defaults to minikube with its profile as the context', () => {
+    expect(resolveTarget(cfgOf({}))).toMatchObject({
+      cluster: 'minikube',
+      context: 'minikube',
+      loader: 'minikube',
+      namespace: 'todo',
+    });
+  });
+  it('kind uses kind-<name>; current leaves the context to be read', () => {
+    expect(resolveTarget(cfgOf({ CLUSTER: 'kind', KIND_CLUSTER: 'x' }))).toMatchObject({
+      context: 'kind-x',
+      loader: 'kind',
+    });
+    expect(resolveTarget(cfgOf({ CLUSTER: 'current' }))).toMatchObject({ context: null, loader: 'none' });
+  });
+  it('rejects unknown targets and a registry loader without a registry', () => {
+    expect(() => resolveTarget(cfgOf({ CLUSTER: 'gke' }))).toThrow(/not supported/);
+    expect(() => resolveTarget(cfgOf({ IMAGE_LOADER: 'registry' }))).toThrow(/IMAGE_REGISTRY/);
+    expect(() => resolveTarget(cfgOf({ NAMESPACE: 'Bad_NS' }))).toThrow(/namespace/);
+  });
+});
+
+describe('image references', () => {
+  it('splits and normalizes references', () => {
+    expect(splitImageRef('localhost:5000/todo-backend:abc')).toEqual({
+      repository: 'localhost:5000/todo-backend',
+      tag: 'abc',
+    });
+    expect(splitImageRef('todo-local/postgres')).toEqual({
+      repository: 'todo-local/postgres',
+      tag: 'latest',
+    });
+    expect(normalizeImageRef('todo-backend:abc')).toBe('docker.io/library/todo-backend:abc');
+    expect(normalizeImageRef('todo-local/postgres:15')).toBe('docker.io/todo-local/postgres:15');
+  });
+  it('finds an image in minikube, crictl JSON and ctr listings', () => {
+    expect(listingHasImage('docker.io/library/todo-backend:abc\n', 'todo-backend:abc')).toBe(true);
+    expect(listingHasImage('docker.io/library/todo-backend:abd\n', 'todo-backend:abc')).toBe(false);
+    expect(
+      listingHasImage('{"images":[{"repoTags":["docker.io/library/todo-frontend:1"]}]}', 'todo-frontend:1'),
+    ).toBe(true);
+    expect(
+      listingHasImage('IMAGE TAG ID SIZE\ndocker.io/library/todo-frontend 1 abc 10MB', 'todo-frontend:1'),
+    ).toBe(true);
+  });
+  it('reads the tag file and refuses latest', () => {
+    const root = tmpdir();
+    expect(() => readImageTag('backend', root)).toThrow(/pnpm turbo image --filter backend/);
+    fs.mkdirSync(path.join(root, 'apps/backend/.image'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'apps/backend/.image/tag'), 'todo-backend:0123456789ab\n');
+    expect(readImageTag('backend', root)).toBe('todo-backend:0123456789ab');
+    fs.writeFileSync(path.join(root, 'apps/backend/.image/tag'), 'todo-backend:latest\n');
+    expect(() => readImageTag('backend', root)).toThrow(/content hash/);
+  });
+  it('prefixes the registry for IMAGE_LOADER=registry', () => {
+    const t = resolveTarget(cfgOf({ IMAGE_LOADER: 'registry', IMAGE_REGISTRY: 'reg:5000/' }));
+    expect(clusterImageRef(t, 'todo-backend:1')).toBe('reg:5000/todo-backend:1');
+  });
+});
+
+describe('helm', () => {
+  it('parses versions and picks the safety flags by major', () => {
+    expect(parseVersion('v3.18.0+gcc58e3f')).toEqual([3, 18, 0]);
+    expect(safetyFlags(3)).toEqual(['--wait', '--atomic']);
+    expect(safetyFlags(4)).toEqual(['--wait=watcher', '--rollback-on-failure']);
+  });
+  it('plans install, skip, upgrade and repairs from the release metadata', () => {
+    const info = parseMetadata(
+      JSON.stringify({ status: 'deployed', revision: 4, labels: { [DIGEST_LABEL]: 'd1' } }),
+    );
+    expect(planRelease(null, 'd1').action).toBe('install');
+    expect(planRelease(info, 'd1').action).toBe('skip');
+    expect(planRelease(info, 'd2').action).toBe('upgrade');
+    expect(
+      planRelease({ ...(info ?? /** @type {never} */ ({})), status: 'pending-upgrade' }, 'd1').action,
+    ).toBe('repair-rollback');
+    expect(
+      planRelease({ status: 'pending-install', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1')
+        .action,
+    ).toBe('repair-uninstall');
+    expect(
+      planRelease({ status: 'failed', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1').action,
+    ).toBe('repair-uninstall');
+    expect(
+      planRelease(
+        { status: 'failed', revision: 3, labels: { [DIGEST_LABEL]: 'd1' }, chart: '', appVersion: '' },
+        'd1',
+      ).action,
+    ).toBe('upgrade');
+  });
+  it('builds the upgrade command with strings, JSON values and the values file', () => {
+    const target = resolveTarget(cfgOf({}));
+    const args = upgradeArgs({
+      release: 'todo-backend',
+      chartPath: 'charts/todo-backend',
+      target,
+      major: 3,
+      timeout: '5m0s',
+      digest: 'abc',
+      set: { 'image.tag': '123456789012', trustedOrigins: ['http://a', 'http://b'], 'x.y': 'a,b' },
+      valuesFiles: ['/tmp/v.json'],
+    });
+    expect(args.join(' ')).toBe(
+      'upgrade --install todo-backend charts/todo-backend --kube-context minikube --namespace todo --create-namespace --wait --atomic --timeout 5m0s --history-max 10 --labels todo-deploy-digest=abc --values /tmp/v.json --set-string image.tag=123456789012 --set-json trustedOrigins=["http://a","http://b"] --set-string x.y=a\\,b',
+    );
+  });
+});
+
+describe('digest', () => {
+  it('changes with a chart file, a value or a secret, and ignores package.json/node_modules', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'name: x\n');
+    fs.mkdirSync(path.join(dir, 'templates'));
+    fs.writeFileSync(path.join(dir, 'templates/a.yaml'), 'kind: A\n');
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.writeFileSync(path.join(dir, 'node_modules/x'), '1');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+    expect(chartFiles(dir)).toEqual(['Chart.yaml', 'templates/a.yaml']);
+    const base = deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'x' } });
+    expect(base).toMatch(/^[0-9a-f]{32}$/);
+    expect(deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'x' } })).toBe(base);
+    expect(deployDigest({ chartDir: dir, values: { a: '2' }, secretValues: { s: 'x' } })).not.toBe(base);
+    expect(deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'y' } })).not.toBe(base);
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"version":"2"}');
+    expect(deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'x' } })).toBe(base);
+    fs.writeFileSync(path.join(dir, 'templates/a.yaml'), 'kind: B\n');
+    expect(deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'x' } })).not.toBe(base);
+  });
+  it('canonical JSON sorts keys', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+});
+
+describe('values', () => {
+  it('nests dotted keys and splits lists', () => {
+    expect(nest({ 'openai.apiKey': 'k', 'auth.secret': 's', x: 'y' })).toEqual({
+      openai: { apiKey: 'k' },
+      auth: { secret: 's' },
+      x: 'y',
+    });
+    expect(splitList(' a, b,,c ')).toEqual(['a', 'b', 'c']);
+  });
+  it('puts secrets apart from the command-line values', () => {
+    const root = tmpdir();
+    fs.mkdirSync(path.join(root, 'apps/backend/.image'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'apps/backend/.image/tag'), 'todo-backend:0123456789ab\n');
+    const cfg = cfgOf(
+      {
+        OPENAI_API_KEY: 'sk-1234',
+        DATABASE_URL: 'postgres://u:p@h/d',
+        TRUSTED_ORIGINS: 'http://a,http://b',
+        OPENAI_MODEL: 'm',
+      },
+      root,
+    );
+    const v = chartValues('todo-backend', cfg, resolveTarget(cfg), { root });
+    expect(v.set).toEqual({
+      'image.repository': 'todo-backend',
+      'image.tag': '0123456789ab',
+      'openai.model': 'm',
+      trustedOrigins: ['http://a', 'http://b'],
+    });
+    expect(v.secret).toEqual({ 'openai.apiKey': 'sk-1234', 'database.url': 'postgres://u:p@h/d' });
+    expect(JSON.stringify(v.set)).not.toContain('sk-1234');
+  });
+  it('loads only local-only PostgreSQL images', () => {
+    expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'todo-local/postgres:15-bookworm' }))).toBe(
+      'todo-local/postgres:15-bookworm',
+    );
+    expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'postgres:17-bookworm' }))).toBeNull();
+    expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'postgres:17', LOAD_POSTGRES_IMAGE: 'true' }))).toBe(
+      'postgres:17',
+    );
+  });
+});
+
+describe('secret files and cleanup', () => {
+  it('writes a 0600 file in a 0700 folder and removes it afterwards, also on error', async () => {
+    let seen = '';
+    await withSecretFile('values.json', '{"a":"s3cret"}', async (file) => {
+      seen = file;
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    });
+    expect(fs.existsSync(seen)).toBe(false);
+    await expect(
+      withSecretFile('v', 'x', async (file) => {
+        seen = file;
+        throw new Error('fail');
+      }),
+    ).rejects.toThrow('fail');
+    expect(fs.existsSync(seen)).toBe(false);
+  });
+  it('sweeps folders of dead processes only', () => {
+    const dir = tmpdir();
+    fs.mkdirSync(path.join(dir, 'todo-secrets-999999999-abc'));
+    fs.mkdirSync(path.join(dir, `todo-secrets-${process.pid}-abc`));
+    expect(sweepStaleTempDirs(dir)).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual([`todo-secrets-${process.pid}-abc`]);
+  });
+  it('runs registered cleanups once', () => {
+    let n = 0;
+    onCleanup(() => n++);
+    runCleanups();
+    runCleanups();
+    expect(n).toBe(1);
+  });
+});
+
+describe('runner', () => {
+  it('dry-run prints and runs nothing', async () => {
+    const out = sink();
+    const log = createLog({ out, err: out, color: false });
+    const r = await createRunner({ dryRun: true, log }).run('rm', ['-rf', '/nonexistent-for-test']);
+    expect(r).toMatchObject({ ok: true, dry: true });
+    expect(out.lines.join('')).toContain('[dry-run] $ rm -rf /nonexistent-for-test');
+  });
+  it('runs commands with arguments passed verbatim and reports missing tools', async () => {
+    const log = createLog({ out: sink(), err: sink(), color: false });
+    const runner = createRunner({ log });
+    const r = await runner.run('printf', ['%s|', 'a b', '$(echo no)']);
+    expect(r.stdout).toBe('a b|$(echo no)|');
+    const m = await runner.run('definitely-not-a-tool-xyz', []);
+    expect(m.missing).toBe(true);
+  });
+});
+
+describe('diagnose', () => {
+  /** @param {any} status @param {any[]} [events] @param {string[]} [logs] */
+  const cause = (status, events = [], logs = []) =>
+    analyzePod(
+      { metadata: { name: 'p' }, spec: { containers: [{ image: 'todo-backend:1' }] }, status },
+      events,
+      logs,
+    ).cause;
+  it('names the probable cause in plain words', () => {
+    expect(
+      cause({
+        phase: 'Pending',
+        containerStatuses: [{ state: { waiting: { reason: 'ErrImageNeverPull' } } }],
+      }),
+    ).toMatch(/image not loaded/);
+    expect(
+      cause(
+        { phase: 'Running', containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+        [],
+        ['Error: DATABASE_URL must be set'],
+      ),
+    ).toMatch(/variable is missing/);
+    expect(
+      cause({
+        phase: 'Running',
+        containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+      }),
+    ).toMatch(/keeps crashing/);
+    expect(
+      cause({
+        phase: 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'False', message: '0/1 nodes are available: 1 Insufficient cpu.' },
+        ],
+      }),
+    ).toMatch(/not enough free CPU or memory/);
+    expect(
+      cause({ phase: 'Running', containerStatuses: [{ state: { running: {} } }] }, [
+        { reason: 'Unhealthy', message: 'Readiness probe failed' },
+      ]),
+    ).toMatch(/probe fails/);
+    expect(
+      cause({
+        phase: 'Running',
+        containerStatuses: [{ lastState: { terminated: { reason: 'OOMKilled' } } }],
+      }),
+    ).toMatch(/OOMKilled/);
+  });
+});
+
+describe('url', () => {
+  it('needs a tunnel only for Docker/Podman drivers on macOS and Windows', () => {
+    expect(minikubeNeedsTunnel('docker', 'darwin')).toBe(true);
+    expect(minikubeNeedsTunnel('docker', 'win32')).toBe(true);
+    expect(minikubeNeedsTunnel('docker', 'linux')).toBe(false);
+    expect(minikubeNeedsTunnel('hyperkit', 'darwin')).toBe(false);
+  });
+  it('reads a profile from minikube profile list', () => {
+    const json = JSON.stringify({
+      valid: [{ Name: 'minikube', Status: 'Running', Config: { Driver: 'docker', CPUs: 2, Memory: 4096 } }],
+    });
+    expect(parseMinikubeProfile(json, 'minikube')).toEqual({
+      name: 'minikube',
+      status: 'Running',
+      driver: 'docker',
+      cpus: 2,
+      memory: 4096,
+    });
+    expect(parseMinikubeProfile(json, 'other')).toBeNull();
+  });
+  it('waits for an HTTP answer', async () => {
+    let n = 0;
+    /** @type {typeof fetch} */
+    const fetchImpl = async () => {
+      n++;
+      return new Response('', { status: n < 3 ? 503 : 200 });
+    };
+    const r = await waitForHttp('http://x', { timeoutMs: 2000, intervalMs: 1, fetchImpl });
+    expect(r.ok).toBe(true);
+    expect(n).toBe(3);
+  });
+});

@@ -1,0 +1,198 @@
+#!/usr/bin/env bats
+# The deploy chain (doctor → load → deploy in chart order) against stub tools.
+
+load helpers
+
+setup() { setup_pipeline; }
+
+@test "first deploy runs the steps in order and installs the three releases" {
+  run deploy_chain
+  assert_success
+  # order of the changing commands: both loads, then the charts in dependency order
+  run grep -nE 'image load|helm upgrade' "$STUB_STATE/calls.log"
+  assert_line --index 0 --partial 'image load todo-backend:aaaaaaaaaaaa'
+  assert_line --index 1 --partial 'image load todo-frontend:bbbbbbbbbbbb'
+  assert_line --index 2 --partial 'helm upgrade --install todo-postgres'
+  assert_line --index 3 --partial 'helm upgrade --install todo-backend'
+  assert_line --index 4 --partial 'helm upgrade --install todo-frontend'
+  # doctor ran before anything changed
+  first_doctor=$(grep -n 'docker version' "$STUB_STATE/calls.log" | head -1 | cut -d: -f1)
+  first_load=$(grep -n 'image load' "$STUB_STATE/calls.log" | head -1 | cut -d: -f1)
+  [ "$first_doctor" -lt "$first_load" ]
+}
+
+@test "every step prints a timed line and the last chart prints the app URL" {
+  run deploy_chain
+  assert_success
+  assert_output --regexp '✓ helm upgrade --install todo-frontend \(not installed yet\) \([0-9.]+s\)'
+  assert_output --regexp '✓ image todo-backend:aaaaaaaaaaaa in the cluster \([0-9.]+s\) — loaded'
+  assert_output --partial 'app ready: http://127.0.0.1:30000'
+}
+
+@test "helm upgrade carries --wait, an explicit --timeout and --atomic on Helm 3" {
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  run calls_matching 'helm upgrade'
+  assert_output --partial '--wait --atomic --timeout 5m0s'
+  assert_output --partial '--set-string image.repository=todo-backend --set-string image.tag=aaaaaaaaaaaa'
+  assert_output --partial '--labels todo-deploy-digest='
+}
+
+@test "Helm 4 gets --wait=watcher and --rollback-on-failure instead of --atomic" {
+  export STUB_HELM_VERSION=v4.1.4
+  run node "$SCRIPTS/deploy.mjs" todo-frontend
+  assert_success
+  run calls_matching 'helm upgrade'
+  assert_output --partial '--wait=watcher --rollback-on-failure --timeout 5m0s'
+  refute_output --partial -- '--atomic'
+}
+
+@test "a no-op redeploy loads nothing and upgrades nothing" {
+  run deploy_chain
+  assert_success
+  reset_calls
+  run deploy_chain
+  assert_success
+  assert_output --partial 'todo-backend:aaaaaaaaaaaa already in the cluster, not loaded'
+  assert_output --partial 'todo-postgres unchanged since revision 1: not upgraded'
+  assert_output --partial 'todo-frontend unchanged since revision 1: not upgraded'
+  run calls_matching 'image load|helm upgrade|helm rollback|helm uninstall|docker (build|buildx)'
+  assert_output ''
+}
+
+@test "a one-app change loads and rolls only that app" {
+  run deploy_chain
+  assert_success
+  reset_calls
+  set_tag backend cccccccccccc
+  run deploy_chain
+  assert_success
+  run calls_matching 'image load|helm upgrade'
+  assert_line --index 0 --partial 'image load todo-backend:cccccccccccc'
+  assert_line --index 1 --partial 'helm upgrade --install todo-backend'
+  assert_equal "${#lines[@]}" 2
+  # the backend release is now at revision 2, the others untouched at 1
+  grep -q 'revision=2' "$STUB_STATE/releases/todo-backend"
+  grep -q 'revision=1' "$STUB_STATE/releases/todo-frontend"
+}
+
+@test "a chart change rolls that chart only" {
+  run deploy_chain
+  assert_success
+  reset_calls
+  echo "# touched" >>"$TODO_REPO_ROOT/charts/todo-frontend/Chart.yaml"
+  run deploy_chain
+  assert_success
+  run calls_matching 'image load|helm upgrade'
+  assert_output --partial 'helm upgrade --install todo-frontend'
+  assert_equal "${#lines[@]}" 1
+}
+
+@test "a failing helm upgrade rolls back, exits non-zero and prints the diagnosis" {
+  run deploy_chain
+  assert_success
+  set_tag backend dddddddddddd
+  cat >"$STUB_STATE/pods.json" <<'JSON'
+{"items":[{"metadata":{"name":"todo-backend-7f9c-abcde","labels":{"app.kubernetes.io/instance":"todo-backend"}},
+ "spec":{"containers":[{"image":"todo-backend:dddddddddddd"}]},
+ "status":{"phase":"Pending","conditions":[{"type":"Ready","status":"False"}],
+  "containerStatuses":[{"name":"backend","restartCount":0,"state":{"waiting":{"reason":"ErrImageNeverPull","message":"Container image \"todo-backend:dddddddddddd\" is not present with pull policy of Never"}}}]}}]}
+JSON
+  export STUB_FAIL_HELM='^upgrade'
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_failure 5
+  assert_output --partial 'helm upgrade of todo-backend failed'
+  assert_output --partial 'Helm rolled the release back'
+  assert_output --partial 'diagnose todo-backend:'
+  assert_output --partial 'image not loaded'
+  assert_output --partial 'todo-backend was not deployed'
+  run calls_matching 'rollback-performed todo-backend'
+  assert_output --partial 'todo-backend'
+  # the release still records the previous (good) digest: the next run retries the upgrade
+  grep -q 'revision=1' "$STUB_STATE/releases/todo-backend"
+}
+
+@test "no secret value appears in any recorded argument or any output; the values file is 0600 and removed" {
+  write_secrets_env
+  sed -i '/^DATABASE_URL/d' "$TODO_REPO_ROOT/.env" # keep the in-cluster database for the chain
+  echo "POSTGRES_PASSWORD=$TODO_SECRET_DBPW" >>"$TODO_REPO_ROOT/.env"
+  run deploy_chain --verbose
+  assert_success
+  all_output="$output"
+  for s in "$TODO_SECRET_OPENAI" "$TODO_SECRET_AUTH" "$TODO_SECRET_DBPW"; do
+    run grep -rF -- "$s" "$STUB_STATE/calls.log"
+    assert_failure
+    [[ "$all_output" != *"$s"* ]]
+  done
+  # the secrets did reach helm, through the values file only
+  grep -qF "$TODO_SECRET_OPENAI" "$STUB_STATE/values-todo-backend.json"
+  grep -qF "$TODO_SECRET_AUTH" "$STUB_STATE/values-todo-backend.json"
+  run grep -v 'mode=600' "$STUB_STATE/values-files.log"
+  assert_output ''
+  while read -r f; do [ ! -e "$f" ]; done <"$STUB_STATE/values-paths.log"
+  run ls "$TMPDIR"
+  refute_output --partial 'todo-secrets-'
+}
+
+@test "an external DATABASE_URL skips todo-postgres and goes to the backend as a secret" {
+  write_secrets_env
+  run node "$SCRIPTS/deploy.mjs" todo-postgres
+  assert_success
+  assert_output --partial 'todo-postgres not deployed: DATABASE_URL points the backend at an external PostgreSQL'
+  run node "$SCRIPTS/deploy.mjs" todo-backend --verbose
+  assert_success
+  refute_output --partial "$TODO_SECRET_DBPW"
+  grep -qF "$TODO_SECRET_DBPW" "$STUB_STATE/values-todo-backend.json"
+  run grep -F "$TODO_SECRET_DBPW" "$STUB_STATE/calls.log"
+  assert_failure
+}
+
+@test "a local-only PostgreSQL image is loaded before todo-postgres is installed" {
+  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm
+  run node "$SCRIPTS/deploy.mjs" todo-postgres
+  assert_success
+  run calls_matching 'image load|helm upgrade'
+  assert_line --index 0 --partial 'image load todo-local/postgres:15-bookworm'
+  assert_line --index 1 --partial '--set-string image.repository=todo-local/postgres --set-string image.tag=15-bookworm'
+  reset_calls
+  run node "$SCRIPTS/deploy.mjs" todo-postgres
+  assert_success
+  run calls_matching 'image load|helm upgrade'
+  assert_output ''
+}
+
+@test "an interrupted upgrade (pending-upgrade) is repaired by the next run" {
+  printf 'revision=3\nstatus=pending-upgrade\ndigest=old\n' >"$STUB_STATE/releases/todo-backend"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  assert_output --partial 'repair todo-backend: a previous run was interrupted (pending-upgrade)'
+  run calls_matching '^helm (rollback|upgrade)'
+  assert_line --index 0 --partial 'helm rollback todo-backend'
+  assert_line --index 1 --partial 'helm upgrade --install todo-backend'
+}
+
+@test "--dry-run prints the commands and runs none of them" {
+  run deploy_chain --dry-run
+  assert_success
+  assert_output --partial '[dry-run] $ minikube -p minikube image load todo-backend:aaaaaaaaaaaa'
+  assert_output --partial '[dry-run] $ helm upgrade --install todo-postgres'
+  run calls
+  assert_output ''
+  run ls "$STUB_STATE/releases"
+  assert_output ''
+}
+
+@test "a missing image tag file says how to build it" {
+  rm "$TODO_REPO_ROOT/apps/frontend/.image/tag"
+  run node "$SCRIPTS/load.mjs" frontend
+  assert_failure 3
+  assert_output --partial 'pnpm turbo image --filter frontend'
+}
+
+@test "an unknown chart or app is a usage error" {
+  run node "$SCRIPTS/deploy.mjs" todo-nothing
+  assert_failure 2
+  assert_output --partial 'expected one of todo-postgres, todo-backend, todo-frontend'
+  run node "$SCRIPTS/load.mjs"
+  assert_failure 2
+}
