@@ -63,6 +63,31 @@ for (const h of HELMS) {
           }
         });
 
+        it('refuses a latest image tag even without the schema (template guard)', async () => {
+          const args = ['template', spec.chart, chartDir(spec.chart), '--skip-schema-validation'];
+          const r = await helm(h, [...args, '--set-string', 'image.tag=latest']);
+          expect(r.code).not.toBe(0);
+          expect(r.stderr).toContain('image.tag must be a pinned tag');
+        });
+
+        it('rolls the pods when the configuration or a secret changes (checksum annotations)', async () => {
+          const annotations = async (values: Record<string, unknown>) => {
+            const objects = await render(h, spec.chart, values);
+            const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+            if (!workload) throw new Error('no workload rendered');
+            const podSpec = workload.spec as {
+              template: { metadata: { annotations: Record<string, string> } };
+            };
+            return podSpec.template.metadata.annotations;
+          };
+          for (const [sum, a, b] of spec.checksumChanges) {
+            expect((await annotations(a))[`checksum/${sum}`]).not.toBe(
+              (await annotations(b))[`checksum/${sum}`],
+            );
+          }
+          expect(spec.checksumChanges.length).toBe(spec.checksums.length);
+        });
+
         describe('values.schema.json rejects bad values', () => {
           it(`has at least 10 cases`, () => {
             expect(spec.bad.length).toBeGreaterThanOrEqual(10);

@@ -28,6 +28,8 @@ export interface ChartSpec {
   chart: ChartName;
   uid: number;
   checksums: string[];
+  /** for each checksum: two sets of values that must give different checksums */
+  checksumChanges: [string, Values, Values][];
   writablePaths: string[];
   cases: RenderCase[];
   bad: BadCase[];
@@ -81,6 +83,10 @@ export const SPECS: ChartSpec[] = [
     chart: 'todo-backend',
     uid: 1000,
     checksums: ['config', 'secret'],
+    checksumChanges: [
+      ['config', { logLevel: 'info' }, { logLevel: 'debug' }],
+      ['secret', { auth: { secret: AUTH_SECRET } }, { auth: { secret: `${AUTH_SECRET}-rotated` } }],
+    ],
     writablePaths: ['/tmp'],
     cases: [
       {
@@ -374,6 +380,7 @@ export const SPECS: ChartSpec[] = [
     chart: 'todo-frontend',
     uid: 1000,
     checksums: ['config'],
+    checksumChanges: [['config', {}, { backendUrl: 'http://api:8000' }]],
     writablePaths: ['/tmp', '/app/apps/frontend/.next/cache'],
     cases: [
       {
@@ -525,6 +532,9 @@ export const SPECS: ChartSpec[] = [
     chart: 'todo-postgres',
     uid: 999,
     checksums: ['secret'],
+    checksumChanges: [
+      ['secret', { auth: { password: PG_PASSWORD } }, { auth: { password: `${PG_PASSWORD}-rotated` } }],
+    ],
     writablePaths: ['/tmp', '/var/run/postgresql', '/var/lib/postgresql/data'],
     cases: [
       {
