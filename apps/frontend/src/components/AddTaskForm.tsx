@@ -85,7 +85,7 @@ export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => Promise<boole
           id={`${id}-tags`}
           value={tags}
           onChange={(e) => setTags(e.target.value)}
-          placeholder="Tags (comma separated)"
+          placeholder="Tags"
           className={`${inputClass} w-full`}
         />
       </div>

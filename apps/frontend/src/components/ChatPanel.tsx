@@ -23,7 +23,7 @@ function TextPart({ text }: TextMessagePartProps) {
 function ToolChip({ toolName, result }: ToolCallMessagePartProps) {
   const outcome = result as { ok: boolean; summary: string } | undefined;
   const base =
-    'my-1 inline-flex max-w-full items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-xs font-medium';
+    'my-1 mr-1.5 inline-flex max-w-full items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-xs font-medium';
   if (!outcome)
     return (
       <span
@@ -154,19 +154,19 @@ export function ChatPanel({ onTasksChanged, offline }: { onTasksChanged: () => v
       aria-labelledby="chat-heading"
       className="flex h-full min-h-0 flex-col rounded-2xl border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/60"
     >
-      <header className="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
+      <header className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
         <h2 id="chat-heading" className="text-base font-semibold">
           Assistant
         </h2>
         {offline && (
           <span
-            className="rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            className="whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
             title="The built-in offline model answers: it understands everyday task phrasing."
           >
             Offline assistant
           </span>
         )}
-        <div className="ml-auto flex items-center gap-1">
+        <div className="ml-auto flex items-center gap-1 whitespace-nowrap">
           <button
             type="button"
             aria-expanded={showList}
@@ -254,7 +254,7 @@ export function ChatPanel({ onTasksChanged, offline }: { onTasksChanged: () => v
               id="chat-input"
               rows={1}
               autoFocus={false}
-              placeholder="Ask the assistant… e.g. “add buy milk tomorrow”"
+              placeholder="Message the assistant…"
               className="max-h-40 min-h-10 flex-1 resize-none rounded-xl border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/40 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:placeholder:text-slate-400"
             />
             <ThreadPrimitive.If running={false}>

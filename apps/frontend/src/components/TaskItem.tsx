@@ -5,6 +5,8 @@ import { dateInputToIso, describeDue, isoToDateInput, parseTags } from '@/lib/da
 import type { Priority, Task, TaskPatch } from '@/lib/types';
 import { ghostButton, inputClass, PRIORITY_STYLE, primaryButton } from './ui';
 
+const RELATIVE = new Set(['Today', 'Tomorrow', 'Yesterday']);
+
 interface Props {
   task: Task;
   onToggle: (task: Task) => void;
@@ -176,9 +178,7 @@ export function TaskItem({ task, onToggle, onEdit, onDelete }: Props) {
                       : 'text-slate-600 dark:text-slate-400'
                   }
                 >
-                  <span className="sr-only">Due </span>
-                  <span aria-hidden="true">📅 </span>
-                  {due.label}
+                  Due {RELATIVE.has(due.label) ? due.label.toLowerCase() : due.label}
                   {due.overdue && !task.completed ? ' · overdue' : ''}
                 </span>
               )}

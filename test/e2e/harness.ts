@@ -1,0 +1,189 @@
+// Starts what the browser suite needs, or uses what is already running.
+// - E2E_BASE_URL set: the suite runs against that deployment and starts nothing.
+// - otherwise: the BUILT backend (apps/backend/dist/server.js, in-memory PGlite, production mode, random
+//   auth secret passed through the environment) and the BUILT frontend (apps/frontend, BACKEND_URL pointing
+//   at that backend) on free loopback ports. Nothing is built here: run `pnpm turbo build` first.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test/test-results');
+export const SCREENSHOT_DIR = path.join(RESULTS_DIR, 'screenshots');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, proc?: Managed): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (proc && proc.child.exitCode !== null)
+      throw new Error(
+        `${proc.name} exited with code ${proc.child.exitCode} before ${url} answered:\n${proc.log()}`,
+      );
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms (${last})${proc ? `\n${proc.log()}` : ''}`);
+}
+
+export interface Managed {
+  name: string;
+  child: ChildProcess;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Managed {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    name,
+    child,
+    log: () => `--- ${name} output ---\n${output}`,
+    stop: async () => {
+      if (child.exitCode !== null || child.pid === undefined) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid, 'SIGTERM'); // the process group: start.mjs and the Next.js server it runs
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface Deployment {
+  baseUrl: string;
+  /** Set when this harness started the apps itself (so tests may stop the backend). */
+  backend?: Managed;
+  frontend?: Managed;
+  stop: () => Promise<void>;
+}
+
+export async function deployment(): Promise<Deployment> {
+  const given = process.env.E2E_BASE_URL?.trim();
+  if (given) return { baseUrl: given.replace(/\/+$/, ''), stop: async () => {} };
+
+  const backendEntry = path.join(REPO_ROOT, 'apps/backend/dist/server.js');
+  const frontendApp = path.join(REPO_ROOT, 'apps/frontend');
+  const missing = [
+    fs.existsSync(backendEntry) ? null : 'apps/backend/dist/server.js',
+    fs.existsSync(path.join(frontendApp, '.next/BUILD_ID')) ? null : 'apps/frontend/.next',
+  ].filter(Boolean);
+  if (missing.length > 0)
+    throw new Error(
+      `Browser suite: no build found (${missing.join(', ')}). Run \`pnpm turbo build --filter backend --filter frontend\` first, or set E2E_BASE_URL to a running deployment.`,
+    );
+
+  const [backendPort, frontendPort] = [await freePort(), await freePort()];
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
+  const backend = start(
+    'backend',
+    [backendEntry],
+    {
+      ...base,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'pglite:memory',
+      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+      HOST: '127.0.0.1',
+      PORT: String(backendPort),
+      LOG_LEVEL: 'warn',
+    },
+    path.join(REPO_ROOT, 'apps/backend'),
+  );
+  const frontend = start(
+    'frontend',
+    [path.join(frontendApp, 'scripts/start.mjs')],
+    {
+      ...base,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      HOSTNAME: '127.0.0.1',
+      PORT: String(frontendPort),
+      BACKEND_URL: `http://127.0.0.1:${backendPort}`,
+    },
+    frontendApp,
+  );
+  const stop = async () => {
+    await Promise.all([frontend.stop(), backend.stop()]);
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${backendPort}/health`, 60_000, backend);
+    await waitForHttp(`http://127.0.0.1:${frontendPort}/api/healthz`, 60_000, frontend);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl: `http://127.0.0.1:${frontendPort}`, backend, frontend, stop };
+}
+
+export type BrowserStatus = { ok: true; path: string } | { ok: false; reason: string };
+
+export function chromiumStatus(): BrowserStatus {
+  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (fs.existsSync(candidate)) return { ok: true, path: candidate };
+  return {
+    ok: false,
+    reason: `no chromium at ${candidate} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The same deployment under the other loopback name (127.0.0.1 ↔ localhost), when there is one. */
+export function otherHostOrigin(baseUrl: string): string | null {
+  const url = new URL(baseUrl);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  else return null;
+  return url.origin;
+}
