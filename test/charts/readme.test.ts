@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { CHARTS, chartDir } from './lib/helm.js';
 
 const run = promisify(execFile);
@@ -37,6 +38,25 @@ describe('chart READMEs', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it(`${chart}/Chart.yaml follows the workspace package versions`, () => {
+      const chartYaml = YAML.parse(readFileSync(path.join(chartDir(chart), 'Chart.yaml'), 'utf8')) as Record<
+        string,
+        string
+      >;
+      const version = (file: string) =>
+        (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+      expect(chartYaml.apiVersion).toBe('v2');
+      expect(chartYaml.name).toBe(chart);
+      expect(chartYaml.version).toBe(version(path.join(chartDir(chart), 'package.json')));
+      const app = { 'todo-backend': 'backend', 'todo-frontend': 'frontend', 'todo-postgres': undefined }[
+        chart
+      ];
+      if (app)
+        expect(chartYaml.appVersion).toBe(
+          version(path.join(chartDir(chart), '../../apps', app, 'package.json')),
+        );
     });
 
     it(`${chart} package keeps its deploy and readme scripts`, () => {

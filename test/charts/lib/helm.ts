@@ -76,9 +76,13 @@ export interface HelmResult {
   stderr: string;
 }
 
-export async function helm(h: Helm, args: string[]): Promise<HelmResult> {
+export async function helm(h: Helm, args: string[], env?: Record<string, string>): Promise<HelmResult> {
   try {
-    const { stdout, stderr } = await run(h.bin, args, { maxBuffer: 32 * 1024 * 1024, timeout: 60_000 });
+    const { stdout, stderr } = await run(h.bin, args, {
+      maxBuffer: 32 * 1024 * 1024,
+      timeout: 60_000,
+      env: env ? { ...process.env, ...env } : process.env,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; message: string };
