@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-import { withSecretFile } from './lib/cleanup.mjs';
 // @ts-check
 // `deploy` task of a chart: helm upgrade --install with wait, explicit timeout and rollback on
 // failure; skipped when chart files, values and image tag are unchanged since the last
 // successful release (a digest kept as a release label); diagnoses the pods when it fails.
+import path from 'node:path';
+import { withSecretFile } from './lib/cleanup.mjs';
 import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
-import { ensureImage } from './lib/cluster-images.mjs';
+import { ensureImage, ensureLocalAppImage, requireLocalImage } from './lib/cluster-images.mjs';
 import { collect, report } from './lib/diagnose.mjs';
 import { deployDigest } from './lib/digest.mjs';
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
 import { runScript } from './lib/main.mjs';
-import { CHARTS, chartDir } from './lib/repo.mjs';
+import { CHARTS, chartDir, ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
 import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
@@ -103,8 +104,14 @@ await runScript(
           return 'rolled back to the last good revision';
         });
       }
+      const app = CHARTS[chart].app;
       for (const image of values.images) {
-        await log.step(`image ${image} in the cluster`, () => ensureImage(target, runner, image));
+        const ensureLocal = app
+          ? ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs'))
+          : requireLocalImage(runner);
+        await log.step(`image ${image} in the cluster`, () =>
+          ensureImage(target, runner, image, ensureLocal),
+        );
       }
       const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
       await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>

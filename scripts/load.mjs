@@ -3,10 +3,11 @@
 // `load` task of an app: puts the image named by apps/<app>/.image/tag into the cluster, only
 // when the cluster does not have that tag yet (tags are content hashes, so "present" means
 // "identical").
+import path from 'node:path';
 import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
-import { ensureImage, readImageTag } from './lib/cluster-images.mjs';
+import { ensureImage, ensureLocalAppImage, readImageTag } from './lib/cluster-images.mjs';
 import { runScript } from './lib/main.mjs';
-import { APPS } from './lib/repo.mjs';
+import { APPS, ROOT } from './lib/repo.mjs';
 
 await runScript(
   {
@@ -29,6 +30,13 @@ await runScript(
     const target = await pinContext(resolveTarget(cfg), runner);
     log.info(`load ${app}: ${describeTarget(target)}`);
     const ref = await log.step(`read image tag of ${app}`, () => readImageTag(app));
-    await log.step(`image ${ref} in the cluster`, () => ensureImage(target, runner, ref));
+    await log.step(`image ${ref} in the cluster`, () =>
+      ensureImage(
+        target,
+        runner,
+        ref,
+        ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs')),
+      ),
+    );
   },
 );

@@ -252,10 +252,60 @@ export async function loadImage(t, runner, ref) {
  * @param {import('./cluster.mjs').Target} t
  * @param {import('./exec.mjs').Runner} runner
  * @param {string} ref
+ * @param {(ref: string) => Promise<void>} [ensureLocal] makes sure the local Docker engine has
+ *   `ref` before it is loaded (called only when a load is needed)
  */
-export async function ensureImage(t, runner, ref) {
+export async function ensureImage(t, runner, ref, ensureLocal = defaultEnsureLocal) {
   if (t.loader === 'none') return `IMAGE_LOADER=none: the cluster pulls ${ref} itself`;
   if (await imagePresent(t, runner, ref)) return `${ref} already in the cluster, not loaded`;
+  await ensureLocal(ref);
   await loadImage(t, runner, ref);
   return runner.dryRun ? `would load ${ref}` : `loaded ${ref}`;
+}
+
+/** @param {string} _ref */
+async function defaultEnsureLocal(_ref) {}
+
+/**
+ * Makes sure the local engine has an app's image before it is loaded: after a turbo cache hit
+ * of the `image` task the tag file can name an image this engine never built (another machine,
+ * a pruned engine), so `scripts/image.mjs <app> --ensure` rebuilds it then.
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} app
+ * @param {string} imageScript path of scripts/image.mjs
+ * @returns {(ref: string) => Promise<void>}
+ */
+export function ensureLocalAppImage(runner, app, imageScript) {
+  return async (ref) => {
+    const r = await runner.run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    if (r.ok) return;
+    const b = await runner.run(process.execPath, [imageScript, app, '--ensure'], {
+      change: true,
+      stream: true,
+    });
+    if (!b.ok)
+      throw new ScriptError(
+        `${ref} is not in the local Docker engine and rebuilding it failed: ${firstError(b)}`,
+        EXIT.PREREQ,
+      );
+  };
+}
+
+/**
+ * For images that are not built by this repository's `image` task (the PostgreSQL stand-in).
+ * @param {import('./exec.mjs').Runner} runner
+ * @returns {(ref: string) => Promise<void>}
+ */
+export function requireLocalImage(runner) {
+  return async (ref) => {
+    const r = await runner.run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    if (r.ok) return;
+    const hint = ref.startsWith('todo-local/')
+      ? 'build the registry-less stand-ins with `pnpm images:base`'
+      : `pull or build it first (\`docker pull ${ref}\`)`;
+    throw new ScriptError(
+      `${ref} is not in the local Docker engine, so it cannot be loaded into the cluster: ${hint}.`,
+      EXIT.PREREQ,
+    );
+  };
 }

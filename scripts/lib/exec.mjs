@@ -1,8 +1,9 @@
 // @ts-check
-// Runs external commands through zx (arguments are always passed as an array and quoted by zx,
-// never assembled into a shell string). In dry-run mode nothing runs: each command is printed and
-// answers as if it had succeeded with no output, so callers plan the "cold" path.
-import { $ } from 'zx';
+// Runs external commands: always an executable plus an argument array, spawned directly (no
+// shell, so nothing is ever re-parsed, and no shell start-up file can change PATH under us).
+// In dry-run mode nothing runs: each command is printed and answers as if it had succeeded with
+// no output, so callers plan the "cold" path.
+import { spawn } from 'node:child_process';
 
 /**
  * @typedef {{ ok: boolean, exitCode: number, stdout: string, stderr: string, dry: boolean, missing: boolean }} RunResult
@@ -17,6 +18,62 @@ import { $ } from 'zx';
  * }} RunOptions
  */
 
+/** @type {RunResult} */
+const DRY = { ok: true, exitCode: 0, stdout: '', stderr: '', dry: true, missing: false };
+
+/**
+ * @param {string} bin
+ * @param {readonly string[]} args
+ * @param {{ env: NodeJS.ProcessEnv, cwd?: string, input?: string | NodeJS.ReadableStream, inherit?: boolean, timeoutMs?: number, onOutput?: (chunk: string) => void }} o
+ * @returns {{ child: import('node:child_process').ChildProcess, done: Promise<RunResult> }}
+ */
+function start(bin, args, o) {
+  const child = spawn(bin, args, {
+    env: o.env,
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+    stdio: o.inherit ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+    o.onOutput?.(d.toString());
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+    o.onOutput?.(d.toString());
+  });
+  if (child.stdin) {
+    child.stdin.on('error', () => {}); // the command may exit before reading its input
+    if (typeof o.input === 'string') child.stdin.end(o.input);
+    else if (o.input) o.input.pipe(child.stdin);
+    else child.stdin.end();
+  }
+  const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), o.timeoutMs) : null;
+  const done = new Promise((resolve) => {
+    child.on('error', (e) => {
+      const missing = /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT';
+      if (timer) clearTimeout(timer);
+      resolve({
+        ok: false,
+        exitCode: 127,
+        stdout,
+        stderr: `${stderr}${missing ? `${bin}: command not found` : e.message}`,
+        dry: false,
+        missing,
+      });
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1);
+      // 127 + "command not found": a wrapper (e.g. a shim) whose real tool is missing
+      const missing = exitCode === 127 && /command not found/i.test(stderr);
+      resolve({ ok: exitCode === 0, exitCode, stdout, stderr, dry: false, missing });
+    });
+  });
+  return { child, done: /** @type {Promise<RunResult>} */ (done) };
+}
+
 /**
  * @param {{ dryRun?: boolean, log: import('./log.mjs').Log, env?: NodeJS.ProcessEnv }} opts
  */
@@ -24,6 +81,24 @@ export function createRunner(opts) {
   const { log } = opts;
   const dryRun = Boolean(opts.dryRun);
   const baseEnv = opts.env ?? process.env;
+
+  /** Forwards output line by line, redacted, while the command runs. */
+  function lineForwarder() {
+    let pending = '';
+    return {
+      /** @param {string} chunk */
+      push(chunk) {
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const l of lines) log.output(l);
+      },
+      flush() {
+        if (pending) log.output(pending);
+        pending = '';
+      },
+    };
+  }
 
   /**
    * @param {string} bin
@@ -35,66 +110,59 @@ export function createRunner(opts) {
   async function run(bin, args, o = {}) {
     if (dryRun) {
       log.command(bin, args, true);
-      return { ok: true, exitCode: 0, stdout: '', stderr: '', dry: true, missing: false };
+      return DRY;
     }
     if (o.change) log.command(bin, args);
     else log.debug(`$ ${[bin, ...args].join(' ')}`);
-    const p = $({
-      nothrow: true,
-      quiet: true,
-      verbose: false,
+    const fwd = o.stream && !o.inherit ? lineForwarder() : null;
+    const r = await start(bin, args, {
       env: o.env ?? baseEnv,
       ...(o.cwd ? { cwd: o.cwd } : {}),
       ...(o.input !== undefined ? { input: o.input } : {}),
-      ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
-      ...(o.inherit ? { stdio: 'inherit' } : {}),
-    })`${bin} ${args}`;
-    if (o.stream && !o.inherit) {
-      let pending = '';
-      const forward = (/** @type {Buffer | string} */ chunk) => {
-        pending += chunk.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const l of lines) log.output(l);
-      };
-      p.stdout.on('data', forward);
-      p.stderr.on('data', forward);
-      p.finally(() => pending && log.output(pending)).catch(() => {});
-    }
-    const out = await p;
-    const exitCode = out.exitCode ?? 1;
-    const missing = exitCode === 127 && /not found|No such file/i.test(out.stderr);
-    return { ok: exitCode === 0, exitCode, stdout: out.stdout, stderr: out.stderr, dry: false, missing };
+      ...(o.inherit ? { inherit: true } : {}),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      ...(fwd ? { onOutput: fwd.push } : {}),
+    }).done;
+    fwd?.flush();
+    return r;
   }
 
   /**
-   * `a | b` with pipefail (zx prefixes `set -euo pipefail`), e.g. docker save | ctr import.
+   * `a | b` with pipefail semantics (fails when either fails), e.g. docker save | ctr import.
    * @param {[string, readonly string[]]} a
    * @param {[string, readonly string[]]} b
    * @param {RunOptions} [o]
    * @returns {Promise<RunResult>}
    */
   async function pipe(a, b, o = {}) {
-    if (dryRun) {
-      log.command(a[0], [...a[1], '|', b[0], ...b[1]], true);
-      return { ok: true, exitCode: 0, stdout: '', stderr: '', dry: true, missing: false };
+    log.command(a[0], [...a[1], '|', b[0], ...b[1]], dryRun);
+    if (dryRun) return DRY;
+    const env = o.env ?? baseEnv;
+    const first = spawn(a[0], a[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let firstErr = '';
+    first.stderr.on('data', (d) => {
+      firstErr += d;
+    });
+    const firstDone = new Promise((resolve) => {
+      first.on('error', (e) =>
+        resolve({ code: 127, missing: /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' }),
+      );
+      first.on('close', (code) => resolve({ code: code ?? 1, missing: false }));
+    });
+    const second = start(b[0], b[1], { env, input: first.stdout });
+    const [fa, rb] = await Promise.all([firstDone, second.done]);
+    const ra = /** @type {{ code: number, missing: boolean }} */ (fa);
+    if (ra.code !== 0) {
+      return {
+        ok: false,
+        exitCode: ra.code,
+        stdout: rb.stdout,
+        stderr: `${firstErr}${ra.missing ? `${a[0]}: command not found` : ''}`,
+        dry: false,
+        missing: ra.missing,
+      };
     }
-    log.command(a[0], [...a[1], '|', b[0], ...b[1]]);
-    const out = await $({
-      nothrow: true,
-      quiet: true,
-      verbose: false,
-      env: o.env ?? baseEnv,
-    })`${a[0]} ${a[1]} | ${b[0]} ${b[1]}`;
-    const exitCode = out.exitCode ?? 1;
-    return {
-      ok: exitCode === 0,
-      exitCode,
-      stdout: out.stdout,
-      stderr: out.stderr,
-      dry: false,
-      missing: exitCode === 127,
-    };
+    return rb;
   }
 
   return { run, pipe, dryRun, log };

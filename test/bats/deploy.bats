@@ -196,3 +196,47 @@ JSON
   run node "$SCRIPTS/load.mjs"
   assert_failure 2
 }
+
+@test "an image the local engine lost (turbo cache hit elsewhere) is rebuilt with image.mjs --ensure before loading" {
+  mkdir -p "$TODO_REPO_ROOT/scripts"
+  printf 'import fs from "node:fs";\nfs.appendFileSync(process.env.STUB_STATE + "/calls.log", "image.mjs " + process.argv.slice(2).join(" ") + "\\n");\n' >"$TODO_REPO_ROOT/scripts/image.mjs"
+  export STUB_DOCKER_NO_IMAGES=1
+  run node "$SCRIPTS/load.mjs" backend
+  assert_success
+  run calls_matching 'image inspect|image.mjs|image load'
+  assert_line --index 0 --partial 'docker image inspect --format {{.Id}} todo-backend:aaaaaaaaaaaa'
+  assert_line --index 1 'image.mjs backend --ensure'
+  assert_line --index 2 --partial 'image load todo-backend:aaaaaaaaaaaa'
+}
+
+@test "a missing local PostgreSQL stand-in says how to build it" {
+  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm STUB_DOCKER_NO_IMAGES=1
+  run node "$SCRIPTS/deploy.mjs" todo-postgres
+  assert_failure 3
+  assert_output --partial 'pnpm images:base'
+  run calls_matching 'helm upgrade'
+  assert_output ''
+}
+
+@test "turbo orders the tasks: doctor and image before load, loads before deploys, charts in dependency order" {
+  cd "$REPO"
+  run env PATH="$NODE_DIR:$PATH" pnpm exec turbo run deploy --dry=json
+  assert_success
+  echo "$output" >"$BATS_TEST_TMPDIR/graph.json"
+  run node -e '
+    const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const deps = Object.fromEntries(g.tasks.map((t) => [t.taskId, t.dependencies]));
+    const need = {
+      "backend#load": ["backend#image", "//#doctor"],
+      "frontend#load": ["frontend#image", "//#doctor"],
+      "todo-postgres#deploy": ["//#doctor"],
+      "todo-backend#deploy": ["todo-postgres#deploy", "backend#load"],
+      "todo-frontend#deploy": ["todo-backend#deploy", "frontend#load"],
+    };
+    for (const [task, want] of Object.entries(need))
+      for (const d of want) if (!(deps[task] ?? []).includes(d)) { console.log(`${task} does not depend on ${d}: ${deps[task]}`); process.exit(1); }
+    console.log("graph ok");
+  ' "$BATS_TEST_TMPDIR/graph.json"
+  assert_success
+  assert_output 'graph ok'
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// @ts-check
+// Measures the pipeline's own overhead against the stub tools of test/bats/stubs (no cluster,
+// no Docker): wall time of a cold deploy, a no-op redeploy and a one-app change, running the
+// same scripts in the same order as `pnpm turbo deploy` (doctor → the two loads in parallel →
+// the three charts in dependency order). Prints a Markdown table (docs/benchmarks/pipeline.md).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runScript } from './lib/main.mjs';
+import { ROOT } from './lib/repo.mjs';
+
+const STUB = path.join(ROOT, 'test', 'bats', 'stubs', 'stub');
+const TOOLS = ['docker', 'minikube', 'kind', 'helm', 'kubectl', 'ctr'];
+
+/**
+ * @param {string} script @param {string[]} args @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<number>}
+ */
+function node(script, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', script), ...args], {
+      env,
+      stdio: 'ignore',
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+async function chain(env) {
+  const t0 = performance.now();
+  const codes = [await node('doctor.mjs', [], env)];
+  codes.push(
+    ...(await Promise.all([node('load.mjs', ['backend'], env), node('load.mjs', ['frontend'], env)])),
+  );
+  for (const c of ['todo-postgres', 'todo-backend', 'todo-frontend'])
+    codes.push(await node('deploy.mjs', [c], env));
+  const ms = performance.now() - t0;
+  if (codes.some((c) => c !== 0)) throw new Error(`a step failed: exit codes ${codes.join(',')}`);
+  return ms;
+}
+
+/** @param {string} dir */
+function setup(dir) {
+  const root = path.join(dir, 'repo');
+  const state = path.join(dir, 'state');
+  const bin = path.join(dir, 'bin');
+  for (const d of [root, state, bin, path.join(dir, 'tmp')]) fs.mkdirSync(d, { recursive: true });
+  for (const c of ['todo-postgres', 'todo-backend', 'todo-frontend']) {
+    fs.cpSync(path.join(ROOT, 'charts', c), path.join(root, 'charts', c), {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}node_modules`),
+    });
+  }
+  for (const t of TOOLS) fs.symlinkSync(STUB, path.join(bin, t));
+  /** @param {string} app @param {string} tag */
+  const setTag = (app, tag) => {
+    fs.mkdirSync(path.join(root, 'apps', app, '.image'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'apps', app, '.image', 'tag'), `todo-${app}:${tag}\n`);
+  };
+  setTag('backend', 'aaaaaaaaaaaa');
+  setTag('frontend', 'bbbbbbbbbbbb');
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {
+    PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+    HOME: os.homedir(),
+    TODO_REPO_ROOT: root,
+    STUB_STATE: state,
+    TMPDIR: path.join(dir, 'tmp'),
+    NO_COLOR: '1',
+  };
+  return { env, setTag };
+}
+
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** @param {number} ms */
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+await runScript(
+  {
+    name: 'bench-pipeline',
+    summary: 'wall time of cold / no-op / one-app-change deploys against stub tools',
+    usage: 'node scripts/bench-pipeline.mjs [--runs <n>]',
+    options: { runs: { type: 'string', description: 'repetitions per scenario (default 3)', default: '3' } },
+  },
+  async ({ cli, log }) => {
+    const runs = Math.max(1, Number(cli.values.runs) || 3);
+    /** @type {Record<string, number[]>} */
+    const times = { cold: [], noop: [], change: [] };
+    for (let i = 0; i < runs; i++) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
+      try {
+        const { env, setTag } = setup(dir);
+        times.cold?.push(await chain(env));
+        times.noop?.push(await chain(env));
+        setTag('backend', `c${String(i).padStart(11, '0')}`);
+        times.change?.push(await chain(env));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      log.debug(`run ${i + 1}/${runs} done`);
+    }
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    const lines = [
+      `Measured ${new Date().toISOString()} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+      `Command: \`pnpm --filter @todo/scripts bench\` (${runs} runs per scenario, median [min–max])`,
+      '',
+      '| scenario | wall time | what runs |',
+      '| --- | --- | --- |',
+    ];
+    /** @param {string} k */
+    const cell = (k) => {
+      const xs = times[k] ?? [];
+      return `${s(median(xs))} [${s(Math.min(...xs))}–${s(Math.max(...xs))}]`;
+    };
+    lines.push(`| cold deploy | ${cell('cold')} | doctor, 2 image loads, 3 helm installs |`);
+    lines.push(
+      `| no-op redeploy | ${cell('noop')} | doctor, 2 image checks, 3 release reads (no load, no upgrade) |`,
+    );
+    lines.push(`| one-app change | ${cell('change')} | doctor, 1 load, 1 helm upgrade |`);
+    log.info(lines.join('\n'));
+    const noop = median(times.noop ?? []);
+    if (noop > 5000) log.warn(`no-op redeploy took ${s(noop)}: above the 5 s target`);
+  },
+);
