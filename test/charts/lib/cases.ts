@@ -204,7 +204,15 @@ export const SPECS: ChartSpec[] = [
       },
       {
         name: 'NetworkPolicy on',
-        values: { networkPolicy: { enabled: true, allowExternalEgress: false } },
+        values: {
+          networkPolicy: {
+            enabled: true,
+            allowExternalEgress: false,
+            extraIngressFrom: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+            ],
+          },
+        },
         check: (o) => {
           const np = find(o, 'NetworkPolicy');
           expect(get(np, 'spec', 'podSelector', 'matchLabels')).toEqual({
@@ -216,7 +224,11 @@ export const SPECS: ChartSpec[] = [
           expect(from.map((f) => get(f, 'podSelector', 'matchLabels'))).toEqual([
             { 'app.kubernetes.io/name': 'todo-frontend' },
             { 'todo-backend-client': 'true' },
+            undefined,
           ]);
+          expect(get(from[2], 'namespaceSelector', 'matchLabels')).toEqual({
+            'kubernetes.io/metadata.name': 'ingress-nginx',
+          });
           expect(get(find(o, 'Pod'), 'metadata', 'labels', 'todo-backend-client')).toBe('true');
           const egress = get(np, 'spec', 'egress') as Dict[];
           expect(egress).toHaveLength(2);
