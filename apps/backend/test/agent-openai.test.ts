@@ -13,7 +13,10 @@ const lastToolResult = (req: ChatRequest) => {
 describe('model selection', () => {
   it('picks offline, OpenAI or a compatible server from the environment', () => {
     expect(selectModel(loadConfig({})).mode).toBe('offline');
-    expect(selectModel(loadConfig({ OPENAI_API_KEY: 'sk-test' }))).toMatchObject({ mode: 'openai', name: 'gpt-4.1-mini' });
+    expect(selectModel(loadConfig({ OPENAI_API_KEY: 'sk-test' }))).toMatchObject({
+      mode: 'openai',
+      name: 'gpt-4.1-mini',
+    });
     expect(
       selectModel(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', OPENAI_MODEL: 'llama3.2' })),
     ).toMatchObject({ mode: 'compatible', name: 'llama3.2' });
@@ -27,7 +30,11 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
 
   beforeAll(async () => {
     fake = await startFakeOpenAI((req, n) => script(req, n));
-    const config = loadConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model', MODEL_TIMEOUT_MS: '5000' });
+    const config = loadConfig({
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_MODEL: 'fake-model',
+      MODEL_TIMEOUT_MS: '5000',
+    });
     t = await createTestApp(variant, { model: selectModel(config) });
   });
   afterAll(async () => {
@@ -57,12 +64,30 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
     expect(res.headers['cache-control']).toBe('no-cache, no-transform');
     const events = parseSse(res.body);
     const kinds = events.map((e) => e.event).filter((e, i, all) => !(e === 'text-delta' && all[i - 1] === e));
-    expect(kinds).toEqual(['conversation', 'tool-call', 'tool-result', 'tool-call', 'tool-result', 'text-delta', 'done']);
-    const text = events.filter((e) => e.event === 'text-delta').map((e) => e.data.delta).join('');
+    expect(kinds).toEqual([
+      'conversation',
+      'tool-call',
+      'tool-result',
+      'tool-call',
+      'tool-result',
+      'text-delta',
+      'done',
+    ]);
+    const text = events
+      .filter((e) => e.event === 'text-delta')
+      .map((e) => e.data.delta)
+      .join('');
     expect(text).toBe('Done: Completed “Buy milk”.');
-    expect(events[1]?.data).toMatchObject({ name: 'add_task', arguments: { title: 'Buy milk', priority: 'high' } });
+    expect(events[1]?.data).toMatchObject({
+      name: 'add_task',
+      arguments: { title: 'Buy milk', priority: 'high' },
+    });
     expect(events[2]?.data).toMatchObject({ name: 'add_task', ok: true, summary: 'Added task “Buy milk”' });
-    expect(events[4]?.data).toMatchObject({ name: 'complete_task', ok: true, summary: 'Completed “Buy milk”' });
+    expect(events[4]?.data).toMatchObject({
+      name: 'complete_task',
+      ok: true,
+      summary: 'Completed “Buy milk”',
+    });
     expect(events.at(-1)?.data).toMatchObject({ tasksChanged: true });
 
     // the tools the model was offered are exactly the MCP server's tools
@@ -78,9 +103,17 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
 
   it('reads the history from the database on the next turn', async () => {
     const { token } = await t.signUp();
-    script = (req) => (lastToolResult(req) ? { text: 'Added.' } : { tool: 'add_task', args: { title: 'first' } });
+    script = (req) =>
+      lastToolResult(req) ? { text: 'Added.' } : { tool: 'add_task', args: { title: 'first' } };
     const first = parseSse(
-      (await t.app.inject({ method: 'POST', url: '/api/chat', headers: t.auth(token), payload: { message: 'add first' } })).body,
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/chat',
+          headers: t.auth(token),
+          payload: { message: 'add first' },
+        })
+      ).body,
     );
     const conversationId = first[0]?.data.conversationId as string;
     fake.requests.length = 0;
@@ -100,7 +133,12 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
   it('turns a model failure into an error event, never a 500', async () => {
     const { token } = await t.signUp();
     script = () => ({ status: 500 });
-    const res = await t.app.inject({ method: 'POST', url: '/api/chat', headers: t.auth(token), payload: { message: 'hello' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat',
+      headers: t.auth(token),
+      payload: { message: 'hello' },
+    });
     expect(res.statusCode).toBe(200);
     const events = parseSse(res.body);
     expect(events[0]?.event).toBe('conversation');
@@ -112,7 +150,14 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
     const { token } = await t.signUp();
     script = () => ({ tool: 'list_tasks', args: {} });
     const events = parseSse(
-      (await t.app.inject({ method: 'POST', url: '/api/chat', headers: t.auth(token), payload: { message: 'loop' } })).body,
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/chat',
+          headers: t.auth(token),
+          payload: { message: 'loop' },
+        })
+      ).body,
     );
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'max_turns' } });
     expect(events.filter((e) => e.event === 'tool-call').length).toBeLessThanOrEqual(t.config.agentMaxTurns);

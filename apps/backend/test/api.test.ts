@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDb } from './helpers/db.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { describeEachDb } from './helpers/db.js';
 
 describeEachDb('REST API', (variant) => {
   let t: TestApp;
@@ -12,7 +12,12 @@ describeEachDb('REST API', (variant) => {
   afterAll(async () => t?.close());
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: t.auth(token), ...(payload === undefined ? {} : { payload: payload as object }) });
+    t.app.inject({
+      method,
+      url,
+      headers: t.auth(token),
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
   it('serves health, readiness, OpenAPI, docs and the assistant mode', async () => {
     expect((await t.app.inject('/health')).json()).toEqual({ status: 'ok' });
@@ -20,7 +25,13 @@ describeEachDb('REST API', (variant) => {
     const spec = (await t.app.inject('/openapi.json')).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/complete', '/api/chat', '/health']),
+      expect.arrayContaining([
+        '/api/tasks',
+        '/api/tasks/{id}',
+        '/api/tasks/{id}/complete',
+        '/api/chat',
+        '/health',
+      ]),
     );
     const docs = await t.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
@@ -41,7 +52,9 @@ describeEachDb('REST API', (variant) => {
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().code).toBe('unauthorized');
-    expect((await t.app.inject({ url: '/api/tasks', headers: { authorization: 'Bearer nope.nope' } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/api/tasks', headers: { authorization: 'Bearer nope.nope' } })).statusCode,
+    ).toBe(401);
   });
 
   it('creates, reads, updates, completes and deletes a task', async () => {
@@ -63,11 +76,17 @@ describeEachDb('REST API', (variant) => {
       dueAt: '2030-01-02T10:00:00.000Z',
     });
     expect((await call('GET', `/api/tasks/${task.id}`)).json()).toEqual(task);
-    const patched = (await call('PATCH', `/api/tasks/${task.id}`, { title: 'Buy oat milk', dueAt: null })).json();
+    const patched = (
+      await call('PATCH', `/api/tasks/${task.id}`, { title: 'Buy oat milk', dueAt: null })
+    ).json();
     expect(patched).toMatchObject({ title: 'Buy oat milk', dueAt: null, priority: 'high' });
     expect(Date.parse(patched.updatedAt)).toBeGreaterThanOrEqual(Date.parse(task.updatedAt));
-    expect((await call('POST', `/api/tasks/${task.id}/complete`, { completed: true })).json().completed).toBe(true);
-    expect((await call('POST', `/api/tasks/${task.id}/complete`, { completed: false })).json().completed).toBe(false);
+    expect((await call('POST', `/api/tasks/${task.id}/complete`, { completed: true })).json().completed).toBe(
+      true,
+    );
+    expect(
+      (await call('POST', `/api/tasks/${task.id}/complete`, { completed: false })).json().completed,
+    ).toBe(false);
     expect((await call('DELETE', `/api/tasks/${task.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/api/tasks/${task.id}`)).statusCode).toBe(404);
   });
@@ -85,15 +104,28 @@ describeEachDb('REST API', (variant) => {
       const specs = [
         { title: 'alpha report', priority: 'low', tags: ['work'], dueAt: '2030-03-01T00:00:00Z' },
         { title: 'Bravo groceries', priority: 'high', tags: ['home', 'shopping'] },
-        { title: 'charlie taxes', priority: 'medium', tags: ['home'], dueAt: '2030-01-01T00:00:00Z', description: 'form 100%' },
+        {
+          title: 'charlie taxes',
+          priority: 'medium',
+          tags: ['home'],
+          dueAt: '2030-01-01T00:00:00Z',
+          description: 'form 100%',
+        },
         { title: 'delta call', priority: 'high', tags: [] },
       ];
       for (const s of specs) {
-        const r = await t.app.inject({ method: 'POST', url: '/api/tasks', headers: t.auth(listToken), payload: s });
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/tasks',
+          headers: t.auth(listToken),
+          payload: s,
+        });
         expect(r.statusCode).toBe(201);
       }
       const all = await list('');
-      const delta = (all.items as { id?: string; title: string }[]).find((x) => x.title === 'delta call') as { id: string };
+      const delta = (all.items as { id?: string; title: string }[]).find((x) => x.title === 'delta call') as {
+        id: string;
+      };
       await t.app.inject({
         method: 'POST',
         url: `/api/tasks/${delta.id}/complete`,
@@ -172,7 +204,12 @@ describeEachDb('REST API', (variant) => {
     const msgs = (await call('GET', `/api/conversations/${convs[0].id}/messages`)).json().items;
     expect(msgs.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect(msgs[1].toolCalls).toEqual([
-      { name: 'add_task', arguments: { title: 'water the plants' }, summary: 'Added task “water the plants”', ok: true },
+      {
+        name: 'add_task',
+        arguments: { title: 'water the plants' },
+        summary: 'Added task “water the plants”',
+        ok: true,
+      },
     ]);
     expect((await call('DELETE', `/api/conversations/${convs[0].id}`)).statusCode).toBe(204);
     expect((await call('GET', `/api/conversations/${convs[0].id}/messages`)).statusCode).toBe(404);
@@ -214,7 +251,12 @@ describeEachDb('REST API', (variant) => {
   it('signs out: the token stops working', async () => {
     const { token: tk } = await t.signUp();
     expect((await t.app.inject({ url: '/api/tasks', headers: t.auth(tk) })).statusCode).toBe(200);
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: t.auth(tk), payload: {} });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      headers: t.auth(tk),
+      payload: {},
+    });
     expect(out.statusCode).toBe(200);
     expect((await t.app.inject({ url: '/api/tasks', headers: t.auth(tk) })).statusCode).toBe(401);
   });

@@ -42,7 +42,9 @@ describeEachDb('over real HTTP', (variant) => {
     const id = first.conversationId;
     await chat('add call mom tomorrow with high priority', id);
     const list = await chat('show my tasks', id);
-    expect(list.text).toMatch(/^You have 2 tasks:\n1\. call mom \(high priority, due tomorrow\)\n2\. buy milk$/);
+    expect(list.text).toMatch(
+      /^You have 2 tasks:\n1\. call mom \(high priority, due tomorrow\)\n2\. buy milk$/,
+    );
     const done = await chat('complete 2', id);
     expect(done.text).toBe('Marked “buy milk” as done. Nice work!');
     expect(done.events.at(-1)).toMatchObject({ event: 'done', data: { tasksChanged: true } });
@@ -54,11 +56,15 @@ describeEachDb('over real HTTP', (variant) => {
     expect(renamed.text).toBe('Renamed it to “call dad”.');
     expect((await chat('make it low priority', id)).text).toBe('“call dad” is now low priority.');
     expect((await chat('delete buy mlik', id)).text).toBe('Deleted “buy milk”.');
-    const tasks = await (await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const tasks = (await (
+      await fetch(`${base}/api/tasks`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { items: unknown[] };
     expect(tasks.items).toMatchObject([{ title: 'call dad', priority: 'low', completed: false }]);
-    const msgs = await (
-      await fetch(`${base}/api/conversations/${id}/messages`, { headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    const msgs = (await (
+      await fetch(`${base}/api/conversations/${id}/messages`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { items: unknown[] };
     expect(msgs.items).toHaveLength(14);
   });
 
@@ -69,14 +75,31 @@ describeEachDb('over real HTTP', (variant) => {
     const client = new Client({ name: 'test-client', version: '1.0.0' });
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.map((x) => x.name).sort()).toEqual(['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task']);
+    expect(tools.map((x) => x.name).sort()).toEqual([
+      'add_task',
+      'complete_task',
+      'delete_task',
+      'list_tasks',
+      'update_task',
+    ]);
     const add = tools.find((x) => x.name === 'add_task');
     expect(add?.inputSchema.required).toEqual(['title']);
-    const added = await client.callTool({ name: 'add_task', arguments: { title: 'from MCP', tags: ['mcp'] } });
+    const added = await client.callTool({
+      name: 'add_task',
+      arguments: { title: 'from MCP', tags: ['mcp'] },
+    });
     const out = JSON.parse((added.content as { text: string }[])[0]?.text ?? '{}');
-    expect(out).toMatchObject({ ok: true, summary: 'Added task “from MCP”', task: { title: 'from MCP', tags: ['mcp'] } });
+    expect(out).toMatchObject({
+      ok: true,
+      summary: 'Added task “from MCP”',
+      task: { title: 'from MCP', tags: ['mcp'] },
+    });
     const listed = await client.callTool({ name: 'list_tasks', arguments: { tag: 'mcp' } });
-    expect(listed.structuredContent).toMatchObject({ ok: true, count: 1, tasks: [{ n: 1, title: 'from MCP' }] });
+    expect(listed.structuredContent).toMatchObject({
+      ok: true,
+      count: 1,
+      tasks: [{ n: 1, title: 'from MCP' }],
+    });
     const completed = await client.callTool({ name: 'complete_task', arguments: { id: out.task.id } });
     expect(completed.isError).toBeFalsy();
     const deleted = await client.callTool({ name: 'delete_task', arguments: { id: out.task.id } });

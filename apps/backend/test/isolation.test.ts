@@ -14,7 +14,12 @@ describeEachDb('isolation between users', (variant) => {
   let snapshot: () => Promise<unknown>;
 
   const as = (token: string, r: Req) =>
-    t.app.inject({ method: r.method, url: r.url, headers: t.auth(token), ...(r.payload ? { payload: r.payload } : {}) });
+    t.app.inject({
+      method: r.method,
+      url: r.url,
+      headers: t.auth(token),
+      ...(r.payload ? { payload: r.payload } : {}),
+    });
 
   const mcp = (token: string, name: string, args: Record<string, unknown>) =>
     t.app.inject({
@@ -28,8 +33,14 @@ describeEachDb('isolation between users', (variant) => {
     t = await createTestApp(variant);
     a = await t.signUp();
     b = await t.signUp();
-    taskA = (await as(a.token, { method: 'POST', url: '/api/tasks', payload: { title: 'A secret', tags: ['a'] } })).json();
-    const chat = await as(a.token, { method: 'POST', url: '/api/chat', payload: { message: 'show my tasks' } });
+    taskA = (
+      await as(a.token, { method: 'POST', url: '/api/tasks', payload: { title: 'A secret', tags: ['a'] } })
+    ).json();
+    const chat = await as(a.token, {
+      method: 'POST',
+      url: '/api/chat',
+      payload: { message: 'show my tasks' },
+    });
     convA = /"conversationId":"([^"]+)"/.exec(chat.body)?.[1] ?? '';
     expect(convA).toMatch(/^[0-9a-f-]{36}$/);
     snapshot = async () => {
@@ -48,10 +59,16 @@ describeEachDb('isolation between users', (variant) => {
       ['GET task', () => ({ method: 'GET', url: `/api/tasks/${taskA.id}` })],
       ['PATCH task', () => ({ method: 'PATCH', url: `/api/tasks/${taskA.id}`, payload: { title: 'pwned' } })],
       ['DELETE task', () => ({ method: 'DELETE', url: `/api/tasks/${taskA.id}` })],
-      ['complete task', () => ({ method: 'POST', url: `/api/tasks/${taskA.id}/complete`, payload: { completed: true } })],
+      [
+        'complete task',
+        () => ({ method: 'POST', url: `/api/tasks/${taskA.id}/complete`, payload: { completed: true } }),
+      ],
       ['GET messages', () => ({ method: 'GET', url: `/api/conversations/${convA}/messages` })],
       ['DELETE conversation', () => ({ method: 'DELETE', url: `/api/conversations/${convA}` })],
-      ['chat into A conversation', () => ({ method: 'POST', url: '/api/chat', payload: { conversationId: convA, message: 'delete 1' } })],
+      [
+        'chat into A conversation',
+        () => ({ method: 'POST', url: '/api/chat', payload: { conversationId: convA, message: 'delete 1' } }),
+      ],
     ];
     it.each(cases)('%s', async (_name, req) => {
       const before = await snapshot();
@@ -63,7 +80,9 @@ describeEachDb('isolation between users', (variant) => {
     });
 
     it('lists show only B’s own tasks and conversations', async () => {
-      expect((await as(b.token, { method: 'GET', url: '/api/tasks?status=all&limit=100' })).json().items).toEqual([]);
+      expect(
+        (await as(b.token, { method: 'GET', url: '/api/tasks?status=all&limit=100' })).json().items,
+      ).toEqual([]);
       expect((await as(b.token, { method: 'GET', url: '/api/tasks?q=secret' })).json().items).toEqual([]);
       expect((await as(b.token, { method: 'GET', url: '/api/tasks?tag=a' })).json().items).toEqual([]);
       expect((await as(b.token, { method: 'GET', url: '/api/conversations' })).json().items).toEqual([]);
@@ -114,7 +133,11 @@ describeEachDb('isolation between users', (variant) => {
 
   it('the agent acting for B cannot reach A’s tasks either', async () => {
     const before = await snapshot();
-    const res = await as(b.token, { method: 'POST', url: '/api/chat', payload: { message: 'delete A secret' } });
+    const res = await as(b.token, {
+      method: 'POST',
+      url: '/api/chat',
+      payload: { message: 'delete A secret' },
+    });
     expect(res.body).toContain('event: done');
     expect(res.body).toContain('couldn');
     const after = (await snapshot()) as { tasks: unknown };

@@ -13,11 +13,20 @@ const cases: [string, Partial<Intent> & { kind: Intent['kind'] }][] = [
   ['please add a task to water the plants', { kind: 'add', title: 'water the plants' }],
   ['create a task called Book flights', { kind: 'add', title: 'Book flights' }],
   ['remind me to pay rent tomorrow', { kind: 'add', title: 'pay rent', dueAt: day('2026-11-27') }],
-  ['i need to renew my passport by friday', { kind: 'add', title: 'renew my passport', dueAt: day('2026-11-27') }],
-  ['add dentist appointment on monday', { kind: 'add', title: 'dentist appointment', dueAt: day('2026-11-30') }],
+  [
+    'i need to renew my passport by friday',
+    { kind: 'add', title: 'renew my passport', dueAt: day('2026-11-27') },
+  ],
+  [
+    'add dentist appointment on monday',
+    { kind: 'add', title: 'dentist appointment', dueAt: day('2026-11-30') },
+  ],
   ['add file taxes due 2026-12-15', { kind: 'add', title: 'file taxes', dueAt: day('2026-12-15') }],
   ['add buy milk with high priority', { kind: 'add', title: 'buy milk', priority: 'high' }],
-  ['add a low priority task to clean the garage', { kind: 'add', title: 'clean the garage', priority: 'low' }],
+  [
+    'add a low priority task to clean the garage',
+    { kind: 'add', title: 'clean the garage', priority: 'low' },
+  ],
   ['add submit report, it’s urgent', { kind: 'add', title: 'submit report', priority: 'high' }],
   ['add groceries #shopping #weekly', { kind: 'add', title: 'groceries', tags: ['shopping', 'weekly'] }],
   ['add buy bread tagged shopping and food', { kind: 'add', title: 'buy bread', tags: ['shopping', 'food'] }],
@@ -26,7 +35,10 @@ const cases: [string, Partial<Intent> & { kind: Intent['kind'] }][] = [
     { kind: 'add', title: 'call the bank', priority: 'high', dueAt: day('2026-11-27') },
   ],
   ['todo: fix the bike', { kind: 'add', title: 'fix the bike' }],
-  ['remember to send the invoice in 3 days', { kind: 'add', title: 'send the invoice', dueAt: day('2026-11-29') }],
+  [
+    'remember to send the invoice in 3 days',
+    { kind: 'add', title: 'send the invoice', dueAt: day('2026-11-29') },
+  ],
   ['add pick up parcel on dec 3', { kind: 'add', title: 'pick up parcel', dueAt: day('2026-12-03') }],
   ["don't forget to buy a gift next week", { kind: 'add', title: 'buy a gift', dueAt: day('2026-12-03') }],
   // list
@@ -50,24 +62,39 @@ const cases: [string, Partial<Intent> & { kind: Intent['kind'] }][] = [
   ['the report is done', { kind: 'complete', ref: { kind: 'title', text: 'report' }, completed: true }],
   ['mark it as done', { kind: 'complete', ref: { kind: 'it' }, completed: true }],
   ['reopen 1', { kind: 'complete', ref: { kind: 'number', n: 1 }, completed: false }],
-  ['mark buy milk as not done', { kind: 'complete', ref: { kind: 'title', text: 'buy milk' }, completed: false }],
+  [
+    'mark buy milk as not done',
+    { kind: 'complete', ref: { kind: 'title', text: 'buy milk' }, completed: false },
+  ],
   // delete
   ['delete 4', { kind: 'delete', ref: { kind: 'number', n: 4 } }],
   ['remove the dentist task', { kind: 'delete', ref: { kind: 'title', text: 'dentist' } }],
   ['get rid of "old stuff" from my list', { kind: 'delete', ref: { kind: 'title', text: 'old stuff' } }],
   ['delete the last one', { kind: 'delete', ref: { kind: 'number', n: -1 } }],
   // rename
-  ['rename buy milk to buy oat milk', { kind: 'rename', ref: { kind: 'title', text: 'buy milk' }, title: 'buy oat milk' }],
+  [
+    'rename buy milk to buy oat milk',
+    { kind: 'rename', ref: { kind: 'title', text: 'buy milk' }, title: 'buy oat milk' },
+  ],
   ['rename 2 to "Call grandma"', { kind: 'rename', ref: { kind: 'number', n: 2 }, title: 'Call grandma' }],
-  ['change the title of task 1 to Pay bills', { kind: 'rename', ref: { kind: 'number', n: 1 }, title: 'Pay bills' }],
+  [
+    'change the title of task 1 to Pay bills',
+    { kind: 'rename', ref: { kind: 'number', n: 1 }, title: 'Pay bills' },
+  ],
   // priority
   ['make 1 high priority', { kind: 'priority', ref: { kind: 'number', n: 1 }, priority: 'high' }],
-  ['set the priority of taxes to low', { kind: 'priority', ref: { kind: 'title', text: 'taxes' }, priority: 'low' }],
+  [
+    'set the priority of taxes to low',
+    { kind: 'priority', ref: { kind: 'title', text: 'taxes' }, priority: 'low' },
+  ],
   ['prioritize the report', { kind: 'priority', ref: { kind: 'title', text: 'report' }, priority: 'high' }],
   ['mark 2 as urgent', { kind: 'priority', ref: { kind: 'number', n: 2 }, priority: 'high' }],
   // due dates
   ['move 2 to friday', { kind: 'due', ref: { kind: 'number', n: 2 }, dueAt: day('2026-11-27') }],
-  ['postpone taxes until next week', { kind: 'due', ref: { kind: 'title', text: 'taxes' }, dueAt: day('2026-12-03') }],
+  [
+    'postpone taxes until next week',
+    { kind: 'due', ref: { kind: 'title', text: 'taxes' }, dueAt: day('2026-12-03') },
+  ],
   ['clear the due date of 3', { kind: 'due', ref: { kind: 'number', n: 3 }, dueAt: null }],
   // small talk
   ['hello', { kind: 'greet' }],
@@ -110,14 +137,26 @@ describe('offline model: decisions', () => {
     const done = {
       name: 'add_task',
       args: { title: 'buy milk' },
-      out: { ok: true, summary: 'x', task: { id: A, title: 'buy milk', priority: 'medium', tags: [], dueAt: null } },
+      out: {
+        ok: true,
+        summary: 'x',
+        task: { id: A, title: 'buy milk', priority: 'medium', tags: [], dueAt: null },
+      },
     };
     expect(nextStep('add buy milk', [], [done], NOW)).toEqual({ say: 'Added “buy milk”.' });
   });
 
   it('resolves a number against the last list shown in earlier turns', () => {
-    const earlier = [listResult([{ id: A, title: 'buy milk' }, { id: B, title: 'call mom' }])];
-    expect(nextStep('complete 2', earlier, [], NOW)).toEqual({ call: 'complete_task', args: { id: B, completed: true } });
+    const earlier = [
+      listResult([
+        { id: A, title: 'buy milk' },
+        { id: B, title: 'call mom' },
+      ]),
+    ];
+    expect(nextStep('complete 2', earlier, [], NOW)).toEqual({
+      call: 'complete_task',
+      args: { id: B, completed: true },
+    });
     expect(nextStep('complete 5', earlier, [], NOW)).toEqual({
       say: 'There is no task number 5 in the last list (it had 2).',
     });
@@ -128,7 +167,10 @@ describe('offline model: decisions', () => {
   });
 
   it('looks a title up, then acts on the single fuzzy match', () => {
-    expect(nextStep('delete the dentist task', [], [], NOW)).toEqual({ call: 'list_tasks', args: { limit: 100 } });
+    expect(nextStep('delete the dentist task', [], [], NOW)).toEqual({
+      call: 'list_tasks',
+      args: { limit: 100 },
+    });
     const lookup = listResult(
       [
         { id: A, title: 'Dentist appointment' },
@@ -136,7 +178,10 @@ describe('offline model: decisions', () => {
       ],
       100,
     );
-    expect(nextStep('delete the dentist task', [], [lookup], NOW)).toEqual({ call: 'delete_task', args: { id: A } });
+    expect(nextStep('delete the dentist task', [], [lookup], NOW)).toEqual({
+      call: 'delete_task',
+      args: { id: A },
+    });
     // a typo still matches
     expect(nextStep('complete buy mlik', [], [lookup], NOW)).toEqual({
       call: 'complete_task',
@@ -155,7 +200,9 @@ describe('offline model: decisions', () => {
     );
     const step = nextStep('complete buy', [], [lookup], NOW);
     expect(step).toHaveProperty('say');
-    expect((step as { say: string }).say).toMatch(/Which one do you mean\?\n1\. “buy milk”\n2\. “buy milk and eggs”/);
+    expect((step as { say: string }).say).toMatch(
+      /Which one do you mean\?\n1\. “buy milk”\n2\. “buy milk and eggs”/,
+    );
     // an exact title wins over a longer one
     expect(nextStep('complete buy milk', [], [lookup], NOW)).toEqual({
       call: 'complete_task',

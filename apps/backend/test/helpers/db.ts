@@ -71,7 +71,8 @@ export function describeEachDb(title: string, body: (variant: DbVariant) => void
           '!!! e.g. TEST_DATABASE_URL=postgres://todo:todo@127.0.0.1:5432/todo_test pnpm --filter backend test\n',
       );
     }
-    describe.skip(`${title} [postgres] (TEST_DATABASE_URL not set)`, () => body(postgres('postgres://unset')));
+    describe.skip(`${title} [postgres] (TEST_DATABASE_URL not set)`, () =>
+      body(postgres('postgres://unset')));
   }
 }
 

@@ -40,7 +40,11 @@ export async function startFakeOpenAI(script: (req: ChatRequest, n: number) => R
       const base = { id, created: 1, model: parsed.model };
       const toolCall =
         'tool' in reply
-          ? { id: `call_${requests.length}`, type: 'function', function: { name: reply.tool, arguments: JSON.stringify(reply.args) } }
+          ? {
+              id: `call_${requests.length}`,
+              type: 'function',
+              function: { name: reply.tool, arguments: JSON.stringify(reply.args) },
+            }
           : undefined;
       const finish = toolCall ? 'tool_calls' : 'stop';
       const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
@@ -69,13 +73,32 @@ export async function startFakeOpenAI(script: (req: ChatRequest, n: number) => R
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       if (toolCall) {
-        send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }] });
+        send({
+          ...base,
+          object: 'chat.completion.chunk',
+          choices: [
+            {
+              index: 0,
+              delta: { role: 'assistant', tool_calls: [{ index: 0, ...toolCall }] },
+              finish_reason: null,
+            },
+          ],
+        });
       } else if ('text' in reply) {
         for (const word of reply.text.match(/\S+\s*/g) ?? []) {
-          send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: word }, finish_reason: null }] });
+          send({
+            ...base,
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: { role: 'assistant', content: word }, finish_reason: null }],
+          });
         }
       }
-      send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finish }], usage });
+      send({
+        ...base,
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: {}, finish_reason: finish }],
+        usage,
+      });
       res.write('data: [DONE]\n\n');
       res.end();
     });

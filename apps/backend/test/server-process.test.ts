@@ -1,0 +1,129 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI } from './helpers/fake-openai.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entry = path.join(root, 'dist', 'server.js');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function waitHealthy(base: string, child: ChildProcess) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error('server exited during start-up');
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become healthy');
+}
+
+describe('the built server as a child process', () => {
+  let tmp: string;
+  beforeAll(() => {
+    // The test runs what `pnpm start` runs: compile first (turbo's test task does not build its own package).
+    execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-proc-'));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('refuses to start in production without BETTER_AUTH_SECRET, with a clear message', async () => {
+    const { exited, output } = start({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'pglite:memory',
+      PORT: String(await freePort()),
+    });
+    expect(await exited).toBe(78);
+    expect(output()).toContain('BETTER_AUTH_SECRET is not set');
+  }, 60_000);
+
+  it('finishes an open chat stream after SIGTERM, then exits 0', async () => {
+    const fake = await startFakeOpenAI(() => ({ text: 'finished after the signal' }), 1500);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const proc = start({
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'pglite:memory',
+      DATA_DIR: tmp,
+      OPENAI_BASE_URL: fake.baseURL,
+      SHUTDOWN_TIMEOUT_MS: '15000',
+      BETTER_AUTH_URL: base,
+    });
+    try {
+      await waitHealthy(base, proc.child);
+      const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
+        method: 'POST',
+        // Node's fetch sends Sec-Fetch-Mode like a browser, so Better Auth wants a trusted Origin.
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ email: 'sig@example.com', password: 'correct-horse-battery', name: 'sig' }),
+      });
+      const token = signUp.headers.get('set-auth-token');
+      if (!token) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()} ${proc.output()}`);
+      expect(token).toBeTruthy();
+      const res = await fetch(`${base}/api/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'hello' }),
+      });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain('event: conversation');
+
+      proc.child.kill('SIGTERM');
+      let rest = '';
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        rest += new TextDecoder().decode(chunk.value);
+      }
+      expect(rest).toContain('finished ');
+      expect(rest).toContain('event: done');
+      expect(await proc.exited).toBe(0);
+      // stopped accepting
+      await expect(fetch(`${base}/health`)).rejects.toThrow();
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await fake.close();
+    }
+  }, 120_000);
+});
