@@ -104,6 +104,25 @@ await runScript(
       }
       log.debug(`run ${i + 1}/${runs} done`);
     }
+    // turbo's own share of `pnpm turbo deploy`: reading the workspace and planning the task graph
+    // (no task runs). Measured on this repository, read-only.
+    const turbo = path.join(ROOT, 'node_modules', '.bin', 'turbo');
+    /** @type {number[]} */
+    const plan = [];
+    if (fs.existsSync(turbo)) {
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const code = await new Promise((resolve) => {
+          const c = spawn(turbo, ['run', 'deploy', '--dry=json'], {
+            cwd: ROOT,
+            stdio: 'ignore',
+            env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+          });
+          c.on('exit', resolve);
+        });
+        if (code === 0) plan.push(performance.now() - t0);
+      }
+    }
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const lines = [
       `Measured ${new Date().toISOString()} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
@@ -122,6 +141,15 @@ await runScript(
       `| no-op redeploy | ${cell('noop')} | doctor, 2 image checks, 3 release reads (no load, no upgrade) |`,
     );
     lines.push(`| one-app change | ${cell('change')} | doctor, 1 load, 1 helm upgrade |`);
+    if (plan.length) {
+      lines.push(
+        `| turbo planning | ${s(median(plan))} [${s(Math.min(...plan))}–${s(Math.max(...plan))}] | \`turbo run deploy --dry=json\`: workspace + task graph, no task runs |`,
+      );
+      lines.push(
+        '',
+        `No-op \`pnpm turbo deploy\` ≈ turbo planning + no-op chain = ${s(median(plan) + median(times.noop ?? []))} (image tasks are turbo cache hits: no Docker call).`,
+      );
+    }
     log.info(lines.join('\n'));
     const noop = median(times.noop ?? []);
     if (noop > 5000) log.warn(`no-op redeploy took ${s(noop)}: above the 5 s target`);

@@ -31,7 +31,7 @@ await runScript(
     );
     if (d.error)
       throw new ScriptError(
-        `cannot read the pods (${d.error}): is the cluster running? Try \`pnpm doctor\`.`,
+        `cannot read the pods (${d.error}): is the cluster running? Try \`pnpm run doctor\`.`,
         EXIT.CLUSTER,
       );
     if (runner.dryRun) return EXIT.OK;

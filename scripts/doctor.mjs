@@ -59,7 +59,7 @@ await runScript(
       CLUSTER: 'minikube (default) | kind | current: decides which tools are needed',
       IMAGE_LOADER: 'minikube | kind | registry | containerd | none',
     },
-    examples: ['pnpm doctor'],
+    examples: ['pnpm run doctor'],
   },
   async ({ cfg, log, runner }) => {
     const target = resolveTarget(cfg);
@@ -109,15 +109,14 @@ await runScript(
         return { name: 'node', ok: true, message: `node ${process.version}` };
       })(),
     );
-    checks.push(
-      versionCheck(
-        'pnpm',
-        'pnpm',
-        ['--version'],
-        MIN.pnpm,
-        'run `corepack enable` (the version is pinned in package.json), or `npm i -g pnpm@10`',
-      ),
-    );
+    const pnpmInstall =
+      'run `corepack enable` (the version is pinned in package.json), or `npm i -g pnpm@10`';
+    // Under pnpm (turbo tasks, `pnpm run doctor`) the user agent names its version: no process to start.
+    const agent = /\bpnpm\/(\d+\.\d+\.\d+)/.exec(process.env.npm_config_user_agent ?? '');
+    const agentVersion = agent?.[1] ? parseVersion(agent[1]) : null;
+    if (agentVersion && compareVersions(agentVersion, MIN.pnpm) >= 0) {
+      checks.push(Promise.resolve({ name: 'pnpm', ok: true, message: `pnpm ${agentVersion.join('.')}` }));
+    } else checks.push(versionCheck('pnpm', 'pnpm', ['--version'], MIN.pnpm, pnpmInstall));
     checks.push(
       (async () => {
         const r = await runner.run('docker', ['version', '--format', '{{.Server.Version}}']);
@@ -361,7 +360,7 @@ await runScript(
     }
     if (blockers) {
       log.problem(
-        `doctor: ${blockers} problem(s) block the deploy; fix the line(s) marked ✗ and run \`pnpm doctor\` again.`,
+        `doctor: ${blockers} problem(s) block the deploy; fix the line(s) marked ✗ and run \`pnpm run doctor\` again.`,
       );
       return EXIT.PREREQ;
     }

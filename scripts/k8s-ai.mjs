@@ -55,7 +55,7 @@ await runScript(
     ]);
     if (!view.ok)
       throw new ScriptError(
-        `cannot read the kubeconfig of context "${target.context}" (${firstError(view)}): is the cluster set up? Try \`pnpm doctor\`.`,
+        `cannot read the kubeconfig of context "${target.context}" (${firstError(view)}): is the cluster set up? Try \`pnpm run doctor\`.`,
         EXIT.PREREQ,
       );
     return withSecretFile('kubeconfig', view.stdout, async (kubeconfig) => {

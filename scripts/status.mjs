@@ -28,7 +28,7 @@ await runScript(
     const rel = await runner.run('helm', ['list', ...helmTargetArgs(target), '--all', '--output', 'json']);
     if (!rel.ok)
       throw new ScriptError(
-        `cannot list releases (${firstError(rel)}): is the cluster running? Try \`pnpm doctor\`.`,
+        `cannot list releases (${firstError(rel)}): is the cluster running? Try \`pnpm run doctor\`.`,
         EXIT.CLUSTER,
       );
     /** @type {{ name: string, revision: string, status: string, chart: string, app_version: string }[]} */

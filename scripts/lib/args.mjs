@@ -56,6 +56,8 @@ export function helpText(spec) {
  * @param {string[]} [argv]
  */
 export function parseCli(spec, argv = process.argv.slice(2)) {
+  // `pnpm <script> -- --flag` passes the `--` through: drop a leading one.
+  if (argv[0] === '--') argv = argv.slice(1);
   const options = { ...spec.options, ...COMMON };
   /** @type {import('node:util').ParseArgsConfig['options']} */
   const config = {};
