@@ -66,7 +66,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   // JSON only: any other body type is a 415 problem rather than a string the schemas reject.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Outside production every response is checked against its zod schema (the tests run that way);
+  // in production the typed domain objects are serialised directly, which is several times cheaper.
+  app.setSerializerCompiler(config.isProduction ? () => (data) => JSON.stringify(data) : serializerCompiler);
   installErrorHandling(app);
 
   const baseURL = config.betterAuthUrl ?? `http://localhost:${config.port}`;
