@@ -33,15 +33,34 @@ export function onCleanup(fn) {
   };
 }
 
-/** @param {(signal: NodeJS.Signals) => void} [onSignal] */
+/** Child processes running now (registered by the runner), so a signal can wait for them. */
+export const activeChildren = new Set(/** @type {import('node:child_process').ChildProcess[]} */ ([]));
+
+/** The signal that interrupted this run, if any. */
+export const interruption = { signal: /** @type {NodeJS.Signals | null} */ (null) };
+
+/**
+ * On Ctrl-C (SIGINT) the terminal signals the whole process group, so a running child (helm,
+ * minikube) gets it too and stops in its own orderly way (helm cancels and rolls back); the script
+ * waits for it, unwinds, cleans up and exits 130. SIGTERM/SIGHUP reach only this process: they
+ * are forwarded to the children. A second signal exits at once, after the cleanups.
+ * @param {(signal: NodeJS.Signals, waiting: boolean) => void} [onSignal]
+ */
 export function installSignalHandlers(onSignal) {
   if (installed) return;
   installed = true;
   process.on('exit', runCleanups);
   for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     process.on(sig, () => {
+      const first = interruption.signal === null;
+      interruption.signal ??= sig;
+      if (first && activeChildren.size > 0) {
+        if (sig !== 'SIGINT') for (const c of activeChildren) c.kill(sig);
+        onSignal?.(sig, true);
+        return;
+      }
       runCleanups();
-      onSignal?.(sig);
+      onSignal?.(sig, false);
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
   }

@@ -4,6 +4,7 @@
 // In dry-run mode nothing runs: each command is printed and answers as if it had succeeded with
 // no output, so callers plan the "cold" path.
 import { spawn } from 'node:child_process';
+import { activeChildren } from './cleanup.mjs';
 
 /**
  * @typedef {{ ok: boolean, exitCode: number, stdout: string, stderr: string, dry: boolean, missing: boolean }} RunResult
@@ -49,6 +50,9 @@ function start(bin, args, o) {
     else if (o.input) o.input.pipe(child.stdin);
     else child.stdin.end();
   }
+  activeChildren.add(child);
+  child.on('close', () => activeChildren.delete(child));
+  child.on('error', () => activeChildren.delete(child));
   const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), o.timeoutMs) : null;
   const done = new Promise((resolve) => {
     child.on('error', (e) => {
@@ -139,6 +143,9 @@ export function createRunner(opts) {
     if (dryRun) return DRY;
     const env = o.env ?? baseEnv;
     const first = spawn(a[0], a[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    activeChildren.add(first);
+    first.on('close', () => activeChildren.delete(first));
+    first.on('error', () => activeChildren.delete(first));
     let firstErr = '';
     first.stderr.on('data', (d) => {
       firstErr += d;

@@ -4,7 +4,7 @@
 // one actionable line and an exit code, and clean up on Ctrl-C.
 import { performance } from 'node:perf_hooks';
 import { helpText, parseCli } from './args.mjs';
-import { installSignalHandlers, runCleanups } from './cleanup.mjs';
+import { installSignalHandlers, interruption, runCleanups } from './cleanup.mjs';
 import { loadConfig } from './env.mjs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { createRunner } from './exec.mjs';
@@ -26,10 +26,15 @@ import { createLog, formatDuration } from './log.mjs';
 export async function runScript(spec, body) {
   const t0 = performance.now();
   let log = createLog();
-  installSignalHandlers((sig) => {
-    log.problem(
-      `${spec.name}: interrupted (${sig}). Nothing is left half-done that the next run cannot repair: run the same command again.`,
-    );
+  installSignalHandlers((sig, waiting) => {
+    if (waiting)
+      log.warn(
+        `${spec.name}: ${sig}: letting the running command stop cleanly (press Ctrl-C again to leave at once)`,
+      );
+    else
+      log.problem(
+        `${spec.name}: interrupted (${sig}). The next run repairs anything left half-done: run the same command again.`,
+      );
   });
   /** @type {number} */
   let code = EXIT.OK;
@@ -56,6 +61,12 @@ export async function runScript(spec, body) {
     }
   } finally {
     runCleanups();
+  }
+  if (interruption.signal) {
+    log.problem(
+      `${spec.name}: interrupted (${interruption.signal}). The next run repairs anything left half-done: run the same command again.`,
+    );
+    code = interruption.signal === 'SIGINT' ? EXIT.INTERRUPTED : 143;
   }
   if (process.env.TODO_SCRIPT_TIMING !== '0') {
     log.debug(`${spec.name}: finished in ${formatDuration(performance.now() - t0)} with exit code ${code}`);

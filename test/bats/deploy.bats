@@ -240,3 +240,61 @@ JSON
   assert_success
   assert_output 'graph ok'
 }
+
+@test "the values the pipeline passes are accepted by the real charts (helm template with Helm 3 and Helm 4)" {
+  [ -f "$REPO/charts/todo-backend/values.schema.json" ] || skip "charts not present"
+  for h in helm3 helm4; do
+    real=$(PATH="/opt/todo-chatbot-tools/bin:$ORIGINAL_PATH" command -v "$h" || true)
+    if [ -z "$real" ]; then
+      [ -n "${REQUIRE_HELM:-}" ] && fail "$h not installed (REQUIRE_HELM is set)"
+      skip "$h not installed"
+    fi
+    rm -f "$STUB_STATE"/releases/*
+    write_secrets_env
+    printf 'TRUSTED_ORIGINS=http://todo.local,http://192.168.49.2:30000\nOPENAI_BASE_URL=http://ollama:11434/v1\nOPENAI_MODEL=qwen3\nLOG_LEVEL=debug\nFRONTEND_NODE_PORT=30080\n' >>"$TODO_REPO_ROOT/.env"
+    export STUB_HELM_TEMPLATE_WITH="$real"
+    for c in todo-postgres todo-backend todo-frontend; do
+      run node "$SCRIPTS/deploy.mjs" "$c"
+      assert_success
+    done
+    grep -q 'TRUSTED_ORIGINS: "http://todo.local,http://192.168.49.2:30000"' "$STUB_STATE/rendered-todo-backend.yaml"
+    grep -q 'image: "todo-backend:aaaaaaaaaaaa"' "$STUB_STATE/rendered-todo-backend.yaml"
+    grep -q 'nodePort: 30080' "$STUB_STATE/rendered-todo-frontend.yaml"
+    # a value the schema rejects makes the deploy fail (and the secret still does not leak)
+    echo 'BETTER_AUTH_SECRET=too-short-for-the-chart' >>"$TODO_REPO_ROOT/.env"
+    run node "$SCRIPTS/deploy.mjs" todo-backend
+    assert_failure 5
+    refute_output --partial 'too-short-for-the-chart'
+  done
+}
+
+@test "Ctrl-C during helm upgrade: waits for helm, removes the secret file, exits 130; the next run repairs" {
+  command -v setsid >/dev/null || skip "setsid not available"
+  write_secrets_env
+  sed -i '/^DATABASE_URL/d' "$TODO_REPO_ROOT/.env"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  set_tag backend eeeeeeeeeeee
+  STUB_HELM_UPGRADE_SLEEP=30 setsid node "$SCRIPTS/deploy.mjs" todo-backend >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q 'waiting for todo-backend' "$STUB_STATE/calls.log" && break; sleep 0.1; done
+  grep -q 'waiting for todo-backend' "$STUB_STATE/calls.log"
+  # a secret values file exists while helm runs ...
+  run bash -c "ls -d '$TMPDIR'/todo-secrets-* 2>/dev/null"
+  assert_success
+  kill -INT -- "-$pid" # the terminal signals the whole process group
+  status=0
+  wait "$pid" || status=$?
+  [ "$status" -eq 130 ]
+  run cat "$BATS_TEST_TMPDIR/out"
+  assert_output --partial 'interrupted (SIGINT)'
+  refute_output --partial "$TODO_SECRET_AUTH"
+  # ... and is gone after the interrupt
+  run bash -c "ls -d '$TMPDIR'/todo-secrets-* 2>/dev/null"
+  assert_failure
+  grep -q 'status=pending-upgrade' "$STUB_STATE/releases/todo-backend"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  assert_output --partial 'repair todo-backend: a previous run was interrupted (pending-upgrade)'
+  grep -q 'status=deployed' "$STUB_STATE/releases/todo-backend"
+}

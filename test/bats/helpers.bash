@@ -30,6 +30,7 @@ setup_pipeline() {
   for t in docker minikube kind helm kubectl ctr kubectl-ai; do
     ln -sf "$REPO/test/bats/stubs/stub" "$BATS_TEST_TMPDIR/bin/$t"
   done
+  export ORIGINAL_PATH="${ORIGINAL_PATH:-$PATH}"
   export PATH="$BATS_TEST_TMPDIR/bin:$NODE_DIR:/usr/bin:/bin"
   # Nothing from the developer's own environment leaks into the scripts under test.
   unset CLUSTER IMAGE_LOADER MINIKUBE_PROFILE KIND_CLUSTER KUBE_CONTEXT NAMESPACE POSTGRES_IMAGE APP_URL

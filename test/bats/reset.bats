@@ -55,3 +55,33 @@ setup() { setup_pipeline; }
   assert_success
   assert_output --partial 'minikube start -p minikube --cpus 2 --memory 4096mb'
 }
+
+@test "reset --yes: delete → start → deploy → waits for the app through its NodePort → total time" {
+  ln -sf "$REPO/test/bats/stubs/stub" "$BATS_TEST_TMPDIR/bin/pnpm"
+  # the app: answers /api/healthz on a free loopback port, which the stub kubectl reports as NodePort
+  node -e '
+    const s = require("http").createServer((q, r) => { r.statusCode = q.url === "/api/healthz" ? 200 : 404; r.end("ok"); });
+    s.listen(0, "127.0.0.1", () => require("fs").writeFileSync(process.argv[1], String(s.address().port)));
+    setTimeout(() => process.exit(0), 60000);
+  ' "$BATS_TEST_TMPDIR/port" &
+  server=$!
+  for _ in $(seq 1 50); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
+  export STUB_NODE_PORT=$(cat "$BATS_TEST_TMPDIR/port")
+  run node "$SCRIPTS/reset.mjs" --yes
+  kill "$server" 2>/dev/null || true
+  assert_success
+  assert_output --regexp "reset done in [0-9.]+s: the app answers at http://127.0.0.1:$STUB_NODE_PORT"
+  run calls_matching '^(minikube (delete|start)|pnpm)'
+  assert_line --index 0 'minikube delete -p minikube'
+  assert_line --index 1 'minikube start -p minikube --cpus 2 --memory 4096mb'
+  assert_line --index 2 'pnpm turbo run deploy'
+}
+
+@test "with a terminal, reset asks and does nothing unless the answer is yes" {
+  command -v script >/dev/null || skip "script(1) not available"
+  run bash -c "printf 'n\n' | script -qec 'node $SCRIPTS/reset.mjs' /dev/null"
+  assert_output --partial 'Delete Minikube profile "minikube" with everything in it, then rebuild it? [y/N]'
+  assert_output --partial 'reset: cancelled, nothing was touched'
+  run calls_matching 'minikube (delete|start)'
+  assert_output ''
+}
