@@ -1,3 +1,7 @@
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+
 /**
  * Same-origin proxy: forwards a request to the backend and streams the answer back.
  * Used by app/api/[...path]/route.ts; kept framework-free so it can be tested with plain Request objects.
@@ -19,6 +23,8 @@ const HOP_BY_HOP = new Set([
   'expect',
   'http2-settings',
 ]);
+
+const SMALL_BODY = 32 * 1024;
 
 const FORWARDED = [
   'forwarded',
@@ -54,7 +60,7 @@ export function upstreamRequestHeaders(incoming: Headers, client: ClientInfo): H
   const headers = new Headers(incoming);
   stripConnectionHeaders(incoming, headers);
   for (const name of FORWARDED) headers.delete(name);
-  // The backend must not compress: fetch would decode it and the browser would decode it again.
+  // Loopback/cluster hop: compression costs more CPU than it saves; the browser-facing side may compress.
   headers.set('accept-encoding', 'identity');
   headers.set('x-forwarded-host', client.host);
   headers.set('x-forwarded-proto', client.proto);
@@ -70,15 +76,19 @@ export function downstreamResponseHeaders(upstream: Headers): Headers {
   }
   for (const cookie of upstream.getSetCookie()) headers.append('set-cookie', cookie);
   stripConnectionHeaders(upstream, headers);
-  if (upstream.has('content-encoding')) {
-    // fetch already decoded the body, so these would now lie
-    headers.delete('content-encoding');
-    headers.delete('content-length');
-  }
   if ((headers.get('content-type') ?? '').startsWith('text/event-stream')) {
     // no buffering, no compression on the way to the browser
     headers.set('cache-control', 'no-cache, no-transform');
     headers.set('x-accel-buffering', 'no');
+  } else if (!upstream.has('content-encoding')) {
+    // Small API answers are not worth gzip's CPU (Next.js would compress anything over 1 kB);
+    // `no-transform` tells its compression to leave them alone. Large ones still get compressed.
+    const length = Number(upstream.get('content-length') ?? Number.NaN);
+    if (Number.isFinite(length) && length < SMALL_BODY) {
+      const cacheControl = headers.get('cache-control');
+      if (!cacheControl?.includes('no-transform'))
+        headers.set('cache-control', cacheControl ? `${cacheControl}, no-transform` : 'no-transform');
+    }
   }
   return headers;
 }
@@ -90,43 +100,84 @@ export function problem(status: number, code: string, title: string, detail: str
   });
 }
 
-export async function forward(
-  request: Request,
-  backend: string,
-  client: ClientInfo,
-  fetchImpl: typeof fetch = fetch,
-): Promise<Response> {
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
+};
+
+function headersFromRaw(raw: string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i] as string, raw[i + 1] as string);
+    } catch {
+      // a header value fetch's Headers refuses (invalid bytes): drop it rather than fail the response
+    }
+  }
+  return headers;
+}
+
+/**
+ * Forwards with node:http on a keep-alive agent (lower overhead than fetch, no automatic decompression, so
+ * whatever the backend sends passes through byte for byte, streamed both ways).
+ */
+export function forward(request: Request, backend: string, client: ClientInfo): Promise<Response> {
   const url = new URL(request.url);
-  const target = `${backend}${url.pathname}${url.search}`;
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
-  const init: RequestInit & { duplex?: 'half' } = {
-    method: request.method,
-    headers: upstreamRequestHeaders(request.headers, client),
-    redirect: 'manual',
-    signal: request.signal,
-  };
+  const target = new URL(`${backend}${url.pathname}${url.search}`);
+  const method = request.method.toUpperCase();
+  const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== null;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of upstreamRequestHeaders(request.headers, client)) headers[name] = value;
   if (hasBody) {
-    init.body = request.body;
-    init.duplex = 'half';
+    const length = request.headers.get('content-length');
+    if (length && /^\d+$/.test(length)) headers['content-length'] = length;
+    else headers['transfer-encoding'] = 'chunked';
   }
-  let upstream: Response;
-  try {
-    upstream = await fetchImpl(target, init);
-  } catch (error) {
-    if (request.signal.aborted) return new Response(null, { status: 499 });
-    const reason =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    return problem(
-      502,
-      'backend_unavailable',
-      'Backend unavailable',
-      `The API server could not be reached (${reason}). Please try again in a moment.`,
-    );
-  }
-  const nullBody = request.method === 'HEAD' || [101, 204, 205, 304].includes(upstream.status);
-  return new Response(nullBody ? null : upstream.body, {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    headers: downstreamResponseHeaders(upstream.headers),
+
+  return new Promise<Response>((resolve) => {
+    const transport = target.protocol === 'https:' ? https : http;
+    const agent = agents[target.protocol as 'http:' | 'https:'];
+    const upstream = transport.request(target, { method, headers, agent });
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      if (request.signal.aborted) {
+        resolve(new Response(null, { status: 499 }));
+        return;
+      }
+      resolve(
+        problem(
+          502,
+          'backend_unavailable',
+          'Backend unavailable',
+          `The API server could not be reached (${(error as NodeJS.ErrnoException).code ?? error.message}). Please try again in a moment.`,
+        ),
+      );
+    };
+    upstream.on('error', fail);
+    const onAbort = () => upstream.destroy(new Error('client aborted'));
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    upstream.on('response', (res) => {
+      settled = true;
+      res.on('close', () => request.signal.removeEventListener('abort', onAbort));
+      const status = res.statusCode ?? 502;
+      const nullBody = method === 'HEAD' || [101, 204, 205, 304].includes(status);
+      if (nullBody) res.resume();
+      resolve(
+        new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
+          status,
+          statusText: res.statusMessage ?? '',
+          headers: downstreamResponseHeaders(headersFromRaw(res.rawHeaders)),
+        }),
+      );
+    });
+    if (hasBody && request.body) {
+      Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
+        .on('error', (error) => upstream.destroy(error))
+        .pipe(upstream);
+    } else {
+      upstream.end();
+    }
   });
 }
