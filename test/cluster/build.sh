@@ -73,6 +73,7 @@ build_coredns() {
 package main
 
 import (
+	_ "github.com/coredns/coredns/plugin/bind"
 	_ "github.com/coredns/coredns/plugin/cache"
 	_ "github.com/coredns/coredns/plugin/errors"
 	_ "github.com/coredns/coredns/plugin/forward"
@@ -93,7 +94,7 @@ import (
 
 func init() {
 	dnsserver.Directives = []string{
-		"reload", "health", "ready", "errors", "log", "hosts", "loadbalance", "cache",
+		"reload", "bind", "health", "ready", "errors", "log", "hosts", "loadbalance", "cache",
 		"template", "loop", "kubernetes", "forward", "whoami",
 	}
 }
@@ -127,4 +128,4 @@ main() {
   step "build coredns $COREDNS_VERSION" build_coredns
   step "build pause image" build_pause
 }
-main "$@"
+main "$@"; exit $?

@@ -112,4 +112,4 @@ main() {
   [[ -z "$left" ]] || { log "still running:"; echo "$left" >&2; exit 1; }
   log "cluster stopped; nothing left running"
 }
-main "$@"
+main "$@"; exit $?

@@ -11,7 +11,7 @@ tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$rootfs" -cf 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 size() { stat -c %s "$1"; }
 layer=$(sha "$work/layer.tar"); mv "$work/layer.tar" "$work/blobs/sha256/$layer"
-printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["%s"],"User":"%s"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"test/cluster/oci-image.sh"}]}' \
+printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["%s"],"User":"%s","Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"test/cluster/oci-image.sh"}]}' \
   "$entry" "${IMAGE_USER:-65535:65535}" "$layer" > "$work/config.json"
 cfg=$(sha "$work/config.json"); csz=$(size "$work/config.json"); mv "$work/config.json" "$work/blobs/sha256/$cfg"
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \

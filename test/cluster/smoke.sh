@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prove the cluster from up.sh works end to end, with images that never touch a registry:
 #  1. a pod from a locally imported image gets Running and Ready
-#     (busybox from Debian's busybox-static, packed by oci-image.sh; and, when the local Docker
+#     (busybox from Debian's busybox-static plus probe/, packed by oci-image.sh; and, when the local Docker
 #     engine has it, an image moved over with `docker save | ctr images import`);
 #  2. a Service resolves through cluster DNS from another pod, and answers;
 #  3. a NodePort answers on 127.0.0.1;
@@ -14,23 +14,27 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 on_fail_report
 NS=todo-smoke
 NODEPORT="${SMOKE_NODEPORT:-30080}"
-IMG=todo-smoke/busybox:1
+IMG=todo-smoke/probe:1
 DOCKER_IMG="${SMOKE_DOCKER_IMAGE:-todo-local/node:24-bookworm-slim}"
 export KUBECONFIG="$KUBECONFIG_ADMIN"
 ctrk() { ctr --address "$CONTAINERD_ADDRESS" -n k8s.io "$@"; }
 k() { kubectl -n "$NS" "$@"; }
 
 image() {
-  if [[ ! -f "$CACHE_DIR/busybox.tar" ]]; then
+  if [[ ! -f "$CACHE_DIR/smoke.tar" ]]; then
     [[ -x /bin/busybox ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null
-    local r; r="$(mktemp -d)"
-    mkdir -p "$r/bin" "$r/tmp" "$r/etc"; chmod 1777 "$r/tmp"; cp /bin/busybox "$r/bin/busybox"
-    for a in sh httpd wget nslookup cat echo sleep ls mkdir date hostname; do ln -s busybox "$r/bin/$a"; done
+    export PATH="$PATH:/usr/local/go/bin"
+    local r src="$CACHE_DIR/src/probe"; r="$(mktemp -d)"
+    mkdir -p "$r/bin" "$r/tmp" "$r/etc" "$src"; chmod 1777 "$r/tmp"; cp /bin/busybox "$r/bin/busybox"
+    for a in sh cat echo sleep ls mkdir date hostname wc; do ln -s busybox "$r/bin/$a"; done
+    cp "$HERE/probe/main.go" "$src/main.go"
+    [[ -f "$src/go.mod" ]] || (cd "$src" && go mod init todo.local/probe >/dev/null 2>&1)
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$r/bin/probe" .)
     echo 'nobody:x:65534:65534:nobody:/:/bin/sh' > "$r/etc/passwd"
-    "$HERE/oci-image.sh" "$r" /bin/sh "docker.io/$IMG" "$CACHE_DIR/busybox.tar"
+    "$HERE/oci-image.sh" "$r" /bin/sh "docker.io/$IMG" "$CACHE_DIR/smoke.tar"
     rm -rf "$r"
   fi
-  ctrk images import "$CACHE_DIR/busybox.tar" >/dev/null
+  ctrk images import "$CACHE_DIR/smoke.tar" >/dev/null
   DOCKER_OK=0
   if command -v docker >/dev/null && docker image inspect "$DOCKER_IMG" >/dev/null 2>&1; then
     docker save "$DOCKER_IMG" | ctrk images import - >/dev/null && DOCKER_OK=1
@@ -53,9 +57,9 @@ spec:
         - name: web
           image: $IMG
           imagePullPolicy: Never
-          command: [/bin/sh, -c, 'mkdir -p /tmp/www && echo "hello from \$(hostname)" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www']
+          command: [probe, serve, "8080", hello]
           ports: [{containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /index.html, port: 8080}, periodSeconds: 1}
+          readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
 ---
 apiVersion: v1
 kind: Service
@@ -109,13 +113,16 @@ ready() {
   k get pods -o wide
 }
 dns() {
-  k exec client -- nslookup web.$NS.svc.cluster.local
-  local body; body="$(k exec client -- wget -qO- -T 5 http://web.$NS/index.html)"
-  echo "via service DNS: $body"; [[ "$body" == hello\ from\ web-* ]]
-  k exec client -- nslookup kubernetes.default
+  local ip body
+  ip="$(k exec client -- probe lookup web.$NS.svc.cluster.local)"
+  echo "web.$NS.svc.cluster.local -> $ip"; [[ "$ip" == "$(k get svc web -o jsonpath='{.spec.clusterIP}')" ]]
+  body="$(k exec client -- probe get http://web.$NS/)"
+  echo "via service DNS name: $body"; [[ "$body" == hello\ from\ web-* ]]
+  ip="$(k exec client -- probe lookup kubernetes.default)"
+  echo "kubernetes.default -> $ip"; [[ "$ip" == "$SERVICE_IP" ]]
 }
 nodeport() {
-  local body; body="$(curl -fsS --max-time 5 "http://127.0.0.1:$NODEPORT/index.html")"
+  local body; body="$(curl -fsS --max-time 5 "http://127.0.0.1:$NODEPORT/")"
   echo "via NodePort 127.0.0.1:$NODEPORT: $body"; [[ "$body" == hello\ from\ web-* ]]
 }
 pvc() {

@@ -267,6 +267,9 @@ start_apiserver() {
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
     --allow-privileged=true --profiling=false --event-ttl=1h \
+    --requestheader-client-ca-file="$PKI/ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --v=1
 }
 wait_apiserver() { wait_for 90 "kube-apiserver /readyz" curl -fsS --cacert "$PKI/ca.crt" "https://127.0.0.1:$API_PORT/readyz"; }
@@ -444,4 +447,4 @@ main() {
   log "cluster up in $(($(date +%s) - t0))s"
   print_env
 }
-[[ "${BASH_SOURCE[0]}" == "$0" ]] && main "$@"
+[[ "${BASH_SOURCE[0]}" == "$0" ]] && { main "$@"; exit $?; }

@@ -1,0 +1,253 @@
+// Helpers of the cluster end-to-end suite: run commands (streamed, timed), kubectl/helm as JSON,
+// a cookie-keeping HTTP client for the app behind the frontend's NodePort, and the figures file.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '../..');
+export const CLUSTER_DIR = process.env.CLUSTER_DIR ?? '/var/lib/todo-cluster';
+export const KUBECONFIG = path.join(CLUSTER_DIR, 'admin.kubeconfig');
+export const CONTAINERD_ADDRESS =
+  process.env.CLUSTER_CONTAINERD_ADDRESS ?? '/run/todo-cluster/containerd/containerd.sock';
+export const NAMESPACE = process.env.CLUSTER_TEST_NAMESPACE ?? 'todo';
+export const APP_URL = `http://127.0.0.1:${process.env.FRONTEND_NODE_PORT ?? '30000'}`;
+export const RELEASES = ['todo-postgres', 'todo-backend', 'todo-frontend'] as const;
+export const FIGURES_FILE = path.join(REPO_ROOT, 'test', 'test-results', 'cluster-figures.json');
+
+/** The environment the product's pipeline gets: this cluster, images through our containerd. */
+export function pipelineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KUBECONFIG,
+    CLUSTER: 'current',
+    IMAGE_LOADER: 'containerd',
+    CONTAINERD_ADDRESS,
+    NAMESPACE,
+    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? 'todo-local/postgres:15-bookworm',
+    HELM_TIMEOUT: process.env.HELM_TIMEOUT ?? '4m0s',
+    ...extra,
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs a command without a shell; echoes its output (prefixed) to stderr when `echo`. */
+export function run(
+  cmd: string,
+  args: string[],
+  o: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: o.cwd ?? REPO_ROOT,
+      env: o.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const tag = `  │ ${path.basename(cmd)} `;
+    const relay = (chunk: Buffer, into: 'out' | 'err') => {
+      const s = chunk.toString();
+      if (into === 'out') stdout += s;
+      else stderr += s;
+      if (o.echo) process.stderr.write(s.replace(/^(?=.)/gm, tag));
+    };
+    child.stdout.on('data', (c: Buffer) => relay(c, 'out'));
+    child.stderr.on('data', (c: Buffer) => relay(c, 'err'));
+    const timer = o.timeoutMs
+      ? setTimeout(() => {
+          stderr += `\n[killed after ${o.timeoutMs} ms]`;
+          child.kill('SIGTERM');
+        }, o.timeoutMs)
+      : null;
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 });
+    });
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+/** Fails with the command's output when it exits non-zero. */
+export async function must(cmd: string, args: string[], o: Parameters<typeof run>[2] = {}): Promise<RunResult> {
+  const r = await run(cmd, args, o);
+  if (r.code !== 0) {
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-4000)}`,
+    );
+  }
+  return r;
+}
+
+export async function kubectl(args: string[], o: { namespaced?: boolean } = {}): Promise<string> {
+  const ns = o.namespaced === false ? [] : ['--namespace', NAMESPACE];
+  return (await must('kubectl', ['--kubeconfig', KUBECONFIG, ...ns, ...args])).stdout;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: kubectl JSON is untyped here
+export async function kubectlJson(args: string[], o: { namespaced?: boolean } = {}): Promise<any> {
+  return JSON.parse(await kubectl([...args, '-o', 'json'], o));
+}
+
+export async function helm(args: string[], echo = false): Promise<RunResult> {
+  return run('helm', ['--kubeconfig', KUBECONFIG, '--namespace', NAMESPACE, ...args], { echo });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+  everyMs = 1000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+interface Pod {
+  metadata: { name: string; creationTimestamp: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  status: { phase: string; conditions?: { type: string; status: string; lastTransitionTime: string }[] };
+}
+
+export async function pods(): Promise<Pod[]> {
+  return (await kubectlJson(['get', 'pods'])).items as Pod[];
+}
+
+export const isReady = (p: Pod) =>
+  !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Waits until every pod of the namespace is Ready (and there is at least `min`). */
+export async function allPodsReady(min = 3, timeoutMs = 180_000): Promise<Pod[]> {
+  return waitFor(
+    'all pods Ready',
+    async () => {
+      const ps = (await pods()).filter((p) => p.status.phase !== 'Succeeded');
+      return ps.length >= min && ps.every(isReady) ? ps : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Seconds from the first pod's creation to the last pod's Ready transition. */
+export function installToReadySeconds(ps: Pod[]): number {
+  const created = Math.min(...ps.map((p) => Date.parse(p.metadata.creationTimestamp)));
+  const ready = Math.max(
+    ...ps.map((p) => Date.parse(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '')),
+  );
+  return (ready - created) / 1000;
+}
+
+/** ReplicaSets (name → uid) and StatefulSet revisions: what a no-op deploy must leave alone. */
+export async function workloadFingerprint(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const rs of (await kubectlJson(['get', 'replicasets'])).items) {
+    out[`rs/${rs.metadata.name}`] = `${rs.metadata.uid} replicas=${rs.spec.replicas}`;
+  }
+  for (const s of (await kubectlJson(['get', 'statefulsets'])).items) {
+    out[`sts/${s.metadata.name}`] = `${s.metadata.uid} gen=${s.metadata.generation} rev=${s.status.updateRevision}`;
+  }
+  for (const d of (await kubectlJson(['get', 'deployments'])).items) {
+    out[`deploy/${d.metadata.name}`] = `${d.metadata.uid} gen=${d.metadata.generation}`;
+  }
+  return out;
+}
+
+/** Records one figure for docs/benchmarks/cluster.md (merged into test-results/cluster-figures.json). */
+export function recordFigure(name: string, value: number | string, unit = 's'): void {
+  fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
+  let all: Record<string, unknown> = {};
+  try {
+    all = JSON.parse(fs.readFileSync(FIGURES_FILE, 'utf8'));
+  } catch {}
+  all[name] = { value, unit, at: new Date().toISOString() };
+  fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(all, null, 2)}\n`);
+  process.stderr.write(`  ▸ figure ${name}: ${value}${unit ? ` ${unit}` : ''}\n`);
+}
+
+/** A browser-like client of the app through the frontend's NodePort (cookies, same origin). */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(readonly origin = APP_URL) {}
+
+  async request(method: string, pathname: string, body?: unknown, timeoutMs = 10_000): Promise<Response> {
+    const headers: Record<string, string> = { origin: this.origin, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(`${this.origin}${pathname}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair?.indexOf('=') ?? -1;
+      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return res;
+  }
+
+  async json<T>(method: string, pathname: string, body?: unknown, expectStatus = 200): Promise<T> {
+    const res = await this.request(method, pathname, body);
+    const text = await res.text();
+    if (res.status !== expectStatus) throw new Error(`${method} ${pathname} → ${res.status}: ${text.slice(0, 500)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/**
+ * Sends requests in a loop (bounded in count and time, loopback only) until stopped; counts
+ * failures (network errors and non-2xx answers).
+ */
+export function requestLoop(client: Client, pathname: string, o: { maxMs: number; maxRequests: number; concurrency?: number }) {
+  let stop = false;
+  const stats = { ok: 0, failed: 0, errors: [] as string[] };
+  const started = Date.now();
+  const worker = async () => {
+    while (!stop && Date.now() - started < o.maxMs && stats.ok + stats.failed < o.maxRequests) {
+      try {
+        const res = await client.request('GET', pathname, undefined, 15_000);
+        await res.arrayBuffer();
+        if (res.ok) stats.ok++;
+        else {
+          stats.failed++;
+          stats.errors.push(`${new Date().toISOString()} HTTP ${res.status}`);
+        }
+      } catch (e) {
+        stats.failed++;
+        stats.errors.push(`${new Date().toISOString()} ${String(e)}`);
+      }
+      await sleep(50);
+    }
+  };
+  const done = Promise.all(Array.from({ length: o.concurrency ?? 2 }, worker));
+  return {
+    stats,
+    async stop() {
+      stop = true;
+      await done;
+      return stats;
+    },
+  };
+}
