@@ -25,7 +25,9 @@ const CHAT_TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 100);
 
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!baseUrl) {
-  console.error('Set TEST_DATABASE_URL (or BENCH_DATABASE_URL) to a PostgreSQL server the bench may create databases on.');
+  console.error(
+    'Set TEST_DATABASE_URL (or BENCH_DATABASE_URL) to a PostgreSQL server the bench may create databases on.',
+  );
   process.exit(2);
 }
 
@@ -48,14 +50,19 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'server.js'))) {
-    execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
   }
   const dbName = `todo_bench_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}"`));
@@ -101,21 +108,34 @@ async function main() {
       const r = await fetch(`${base}/api/tasks`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ title: `task ${i}`, priority: ['low', 'medium', 'high'][i % 3], tags: ['bench'] }),
+        body: JSON.stringify({
+          title: `task ${i}`,
+          priority: ['low', 'medium', 'high'][i % 3],
+          tags: ['bench'],
+        }),
       });
       if (r.status !== 201) throw new Error(`seed failed: ${r.status}`);
     }
-    const check = (await (await fetch(`${base}/api/tasks`, { headers: auth })).json()) as { items: unknown[] };
+    const check = (await (await fetch(`${base}/api/tasks`, { headers: auth })).json()) as {
+      items: unknown[];
+    };
     if (check.items.length !== 50) throw new Error('expected 50 tasks in the list');
 
     const run = (opts: autocannon.Options) =>
       new Promise<autocannon.Result>((resolve, reject) =>
-        autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts }, (err, res) => (err ? reject(err) : resolve(res))),
+        autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts }, (err, res) =>
+          err ? reject(err) : resolve(res),
+        ),
       );
     // warm-up (JIT, pool)
     await run({ url: `${base}/api/tasks`, headers: auth, duration: 3 });
     const list = await run({ url: `${base}/api/tasks`, headers: auth });
-    const listRate = await run({ url: `${base}/api/tasks`, headers: auth, connections: 50, overallRate: 1000 });
+    const listRate = await run({
+      url: `${base}/api/tasks`,
+      headers: auth,
+      connections: 50,
+      overallRate: 1000,
+    });
     const create = await run({
       url: `${base}/api/tasks`,
       method: 'POST',
@@ -133,7 +153,8 @@ async function main() {
         body: JSON.stringify({ message: `add buy milk ${i}` }),
       });
       const body = await res.text();
-      if (!body.includes('event: done') || !body.includes('"name":"add_task"')) throw new Error(`chat failed: ${body}`);
+      if (!body.includes('event: done') || !body.includes('"name":"add_task"'))
+        throw new Error(`chat failed: ${body}`);
       if (i >= 5) turns.push(performance.now() - started);
     }
     turns.sort((a, b) => a - b);
@@ -164,7 +185,12 @@ async function main() {
 
 type Row = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
-function writeReport(r: { list: Row; listRate: Row & { target: number }; create: Row; chat: { p50: number; p99: number; n: number } }) {
+function writeReport(r: {
+  list: Row;
+  listRate: Row & { target: number };
+  create: Row;
+  chat: { p50: number; p99: number; n: number };
+}) {
   const sh = (cmd: string) => {
     try {
       return execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }).trim();
@@ -172,6 +198,10 @@ function writeReport(r: { list: Row; listRate: Row & { target: number }; create:
       return '(unavailable)';
     }
   };
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
   const pgVersion = sh(`psql "${baseUrl}" -tAc 'SHOW server_version' 2>/dev/null`);
   const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
   const md = `# Backend benchmark
@@ -189,6 +219,7 @@ same machine over loopback (client and server share the cores).
 ${sh('free -h')}
 \`\`\`
 
+- Load average when the run ended (1, 5, 15 min): ${load}
 - Node ${process.version}, PostgreSQL ${pgVersion}, pool size 10, ${CONNECTIONS} connections, ${DURATION} s per phase
   after a 3 s warm-up. The machine was shared with other work while this ran, so treat the figures
   as a floor rather than a ceiling.

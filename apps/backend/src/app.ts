@@ -82,7 +82,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   const tasks = new TaskService(database.db);
   const conversations = new ConversationService(database.db);
   const model = opts.model ?? selectModel(config);
-  const chat = new ChatService({ tasks, conversations, model, maxTurns: config.agentMaxTurns });
+  const chat = new ChatService({
+    tasks,
+    conversations,
+    model,
+    maxTurns: config.agentMaxTurns,
+    tracing: config.tracing && model.mode === 'openai',
+  });
   chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
   const ctx: AppContext = {
     config,

@@ -27,6 +27,8 @@ export interface ChatDeps {
   model: SelectedModel;
   maxTurns: number;
   historyLimit?: number;
+  /** Export traces (only when configured; see selectModel). */
+  tracing?: boolean;
 }
 
 const instructions = () =>
