@@ -115,7 +115,7 @@ await runScript(
       }
       const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
       await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>
-        withSecretFile('values.json', JSON.stringify(nest(values.secret)), async (file) => {
+        withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
           const args = upgradeArgs({
             release,
             chartPath: chartDir(chart),
@@ -152,7 +152,7 @@ await runScript(
       );
     }
 
-    if (chart === LAST_CHART) {
+    if (chart === LAST_CHART && !runner.dryRun) {
       const u = await appUrl(target, runner, cfg);
       if (u.url) log.ok(`app ready: ${u.url}  (${u.how})`);
       else if (u.tunnelCommand)
@@ -164,6 +164,18 @@ await runScript(
     return EXIT.OK;
   },
 );
+
+/**
+ * The secret values file; in dry-run mode nothing is written (a placeholder names it).
+ * @template T
+ * @param {boolean} dryRun
+ * @param {string} content
+ * @param {(file: string) => Promise<T>} fn
+ */
+function withValuesFile(dryRun, content, fn) {
+  if (dryRun) return fn('<0600-temporary-file-with-the-secret-values>');
+  return withSecretFile('values.json', content, fn);
+}
 
 /**
  * While helm waits, looks at the release's pods every 10 s and keeps the last problems seen, so

@@ -123,7 +123,9 @@ export async function imagePresent(t, runner, ref) {
     case 'none':
       return true;
     case 'minikube': {
-      const r = await runner.run('minikube', ['-p', t.minikubeProfile, 'image', 'ls', '--format', 'short']);
+      const r = await runner.run('minikube', ['-p', t.minikubeProfile, 'image', 'ls', '--format', 'short'], {
+        timeoutMs: 120_000,
+      });
       if (r.missing)
         throw new ScriptError(
           'minikube is not installed: see https://minikube.sigs.k8s.io/docs/start/',

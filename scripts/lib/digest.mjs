@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Files in a chart folder that do not change what Helm installs. */
-const IGNORED = new Set(['node_modules', '.turbo', 'package.json', 'CHANGELOG.md', '.DS_Store']);
+/** Files in a chart folder that do not change what Helm installs (README.md is generated from values.yaml). */
+const IGNORED = new Set(['node_modules', '.turbo', 'package.json', 'CHANGELOG.md', 'README.md', '.DS_Store']);
 
 /**
  * Every file of the chart, relative, sorted (stable across machines).

@@ -53,7 +53,13 @@ function start(bin, args, o) {
   activeChildren.add(child);
   child.on('close', () => activeChildren.delete(child));
   child.on('error', () => activeChildren.delete(child));
-  const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), o.timeoutMs) : null;
+  let timedOut = false;
+  const timer = o.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+      }, o.timeoutMs)
+    : null;
   const done = new Promise((resolve) => {
     child.on('error', (e) => {
       const missing = /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT';
@@ -72,7 +78,17 @@ function start(bin, args, o) {
       const exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1);
       // 127 + "command not found": a wrapper (e.g. a shim) whose real tool is missing
       const missing = exitCode === 127 && /command not found/i.test(stderr);
-      resolve({ ok: exitCode === 0, exitCode, stdout, stderr, dry: false, missing });
+      const note = timedOut
+        ? `\nerror: no answer within ${Math.round((o.timeoutMs ?? 0) / 1000)}s, stopped`
+        : '';
+      resolve({
+        ok: !timedOut && exitCode === 0,
+        exitCode,
+        stdout,
+        stderr: `${stderr}${note}`,
+        dry: false,
+        missing,
+      });
     });
   });
   return { child, done: /** @type {Promise<RunResult>} */ (done) };

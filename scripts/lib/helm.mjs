@@ -8,6 +8,8 @@ import { firstError } from './exec.mjs';
 
 /** Release label that records what the last successful deploy installed. */
 export const DIGEST_LABEL = 'todo-deploy-digest';
+/** How long a read-only query may take before the cluster counts as unreachable. */
+export const QUERY_TIMEOUT_MS = 60_000;
 /** Oldest Helm that supports release labels (`--labels`, `helm get metadata`). */
 export const MIN_HELM = /** @type {const} */ ([3, 13, 0]);
 
@@ -80,7 +82,9 @@ export async function helmVersion(runner) {
  * @returns {Promise<ReleaseInfo | null>}
  */
 export async function releaseInfo(t, runner, release) {
-  const r = await runner.run('helm', ['get', 'metadata', release, ...helmTargetArgs(t), '--output', 'json']);
+  const r = await runner.run('helm', ['get', 'metadata', release, ...helmTargetArgs(t), '--output', 'json'], {
+    timeoutMs: QUERY_TIMEOUT_MS,
+  });
   if (r.dry) return null;
   if (!r.ok) {
     if (/not found/i.test(`${r.stderr}${r.stdout}`)) return null;

@@ -453,3 +453,21 @@ describe('url', () => {
     expect(n).toBe(3);
   });
 });
+
+describe('runner timeouts', () => {
+  it('stops a command that does not answer in time and says so', async () => {
+    const log = createLog({ out: sink(), err: sink(), color: false });
+    const r = await createRunner({ log }).run('sleep', ['5'], { timeoutMs: 200 });
+    expect(r.ok).toBe(false);
+    expect(r.stderr).toMatch(/no answer within 0s|no answer within/);
+  });
+  it('pipes one command into another and fails when the first fails', async () => {
+    const log = createLog({ out: sink(), err: sink(), color: false });
+    const runner = createRunner({ log });
+    const ok = await runner.pipe(['printf', ['a\\nb\\n']], ['wc', ['-l']]);
+    expect(ok.ok).toBe(true);
+    expect(ok.stdout.trim()).toBe('2');
+    const bad = await runner.pipe(['false', []], ['cat', []]);
+    expect(bad.ok).toBe(false);
+  });
+});

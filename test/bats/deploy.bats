@@ -180,6 +180,9 @@ JSON
   assert_output ''
   run ls "$STUB_STATE/releases"
   assert_output ''
+  # not even the secret values file is written
+  run ls "$TMPDIR"
+  refute_output --partial 'todo-secrets-'
 }
 
 @test "a missing image tag file says how to build it" {
