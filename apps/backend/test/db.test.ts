@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { isMigrated, runMigrations } from '../src/db/migrate.js';
 import { user } from '../src/db/schema.js';
@@ -31,6 +32,32 @@ describe('database drivers and migrations', () => {
     expect(db.kind).toBe('pglite');
     expect(db.describe).toContain(path.join(tmp, 'pglite'));
     await db.close();
+  });
+
+  it.skipIf(!hasPostgres())('without DATABASE_URL, PGHOST & co. select node-postgres', async () => {
+    const u = new URL(process.env.TEST_DATABASE_URL as string);
+    const keys = ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE'] as const;
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    Object.assign(process.env, {
+      PGHOST: u.hostname,
+      PGPORT: u.port || '5432',
+      PGUSER: decodeURIComponent(u.username),
+      PGPASSWORD: decodeURIComponent(u.password),
+      PGDATABASE: u.pathname.slice(1),
+    });
+    try {
+      const config = loadConfig({ PGHOST: u.hostname });
+      expect(config.usePgEnv).toBe(true);
+      const db = await openDatabase({ databaseUrl: undefined, usePgEnv: config.usePgEnv, dataDir: tmp });
+      expect(db.kind).toBe('postgres');
+      await db.ping();
+      await db.close();
+    } finally {
+      for (const k of keys) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
   });
 
   it.skipIf(!hasPostgres())(
