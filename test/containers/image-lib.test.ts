@@ -1,0 +1,245 @@
+// Unit tests (no Docker needed) for the image scripts' library functions: which files reach the
+// build context, which context files a Dockerfile copies, argument parsing of scripts/image.mjs,
+// and the runtime node_modules pruner on a synthetic pnpm layout.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addUser, parseArgs as parseBaseArgs, pickVersion } from '../../scripts/base-images.mjs';
+import { parseArgs as parseImageArgs, repositoryOf } from '../../scripts/image.mjs';
+import { contextCopySources, contextFilter, listFiles, sha256 } from '../../scripts/lib/content-hash.mjs';
+import { pruneNodeModules, runtimeEdges } from '../../scripts/lib/prune-node-modules.mjs';
+import { REPO_ROOT, run } from './lib.js';
+
+const tmpDirs: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-image-lib-'));
+  tmpDirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('build context filter (.dockerignore of the repository)', () => {
+  const inContext = contextFilter(fs.readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8'));
+
+  it.each([
+    'package.json',
+    'pnpm-lock.yaml',
+    'pnpm-workspace.yaml',
+    'turbo.json',
+    'tsconfig.base.json',
+    'apps/backend/package.json',
+    'apps/backend/src/server.ts',
+    'apps/backend/drizzle/0000_init.sql',
+    'apps/frontend/src/app/page.tsx',
+    'apps/frontend/public/icon.svg',
+    'charts/todo-backend/package.json',
+    'test/package.json',
+    'scripts/package.json',
+    'scripts/lib/prune-node-modules.mjs',
+  ])('sends %s', (file) => {
+    expect(inContext(file)).toBe(true);
+  });
+
+  it.each([
+    '.env',
+    'apps/backend/.env.local',
+    '.git/HEAD',
+    'node_modules/zx/package.json',
+    'apps/frontend/node_modules/next/package.json',
+    'apps/frontend/.next/BUILD_ID',
+    'apps/backend/dist/server.js',
+    'apps/backend/.image/tag',
+    'apps/backend/test/tasks.test.ts',
+    'apps/frontend/src/components/Board.test.tsx',
+    'apps/backend/bench/run.ts',
+    'charts/todo-backend/values.yaml',
+    'test/e2e/app.test.ts',
+    'scripts/deploy.mjs',
+    'docs/contracts.md',
+    'apps/backend/Dockerfile',
+  ])('keeps out %s', (file) => {
+    expect(inContext(file)).toBe(false);
+  });
+});
+
+describe('contextCopySources', () => {
+  it('lists COPY/ADD sources from the context, not --from stages or the whole context', () => {
+    const text = [
+      'FROM x AS a',
+      'COPY . .',
+      'COPY --from=a /out/ ./',
+      'COPY tsconfig.base.json ./',
+      'COPY --chown=1000:1000 a.txt \\',
+      '     b.txt /dest/',
+      'ADD ./c.tar /x/',
+    ].join('\n');
+    expect(contextCopySources(text)).toEqual(['a.txt', 'b.txt', 'c.tar', 'tsconfig.base.json']);
+  });
+
+  it('finds what the app Dockerfiles copy besides the pruned workspace', () => {
+    const backend = fs.readFileSync(path.join(REPO_ROOT, 'apps/backend/Dockerfile'), 'utf8');
+    expect(contextCopySources(backend)).toEqual(['scripts/lib/prune-node-modules.mjs', 'tsconfig.base.json']);
+  });
+});
+
+describe('listFiles and sha256', () => {
+  it('lists nested files sorted, relative, POSIX', async () => {
+    const d = tmp();
+    fs.mkdirSync(path.join(d, 'b/c'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'b/c/z.txt'), 'z');
+    fs.writeFileSync(path.join(d, 'a.txt'), 'a');
+    expect(await listFiles(d)).toEqual(['a.txt', 'b/c/z.txt']);
+    expect(sha256('a')).toBe('ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb');
+  });
+});
+
+describe('scripts/image.mjs arguments', () => {
+  it('takes the app and options', () => {
+    expect(parseImageArgs(['backend', '--dry-run'], {})).toMatchObject({
+      app: 'backend',
+      dryRun: true,
+      force: false,
+    });
+    expect(parseImageArgs(['frontend', '--node-image', 'x:1'], {})).toMatchObject({
+      app: 'frontend',
+      nodeImage: 'x:1',
+    });
+    expect(parseImageArgs(['frontend'], { NODE_IMAGE: 'y:2' })).toMatchObject({ nodeImage: 'y:2' });
+    expect(parseImageArgs(['--help'], {})).toBeNull();
+  });
+
+  it('rejects a missing or unknown app and unknown options with a hint', () => {
+    expect(() => parseImageArgs([], {})).toThrow(/which app/);
+    expect(() => parseImageArgs(['db'], {})).toThrow(/unknown app "db"/);
+    expect(() => parseImageArgs(['backend', '--nope'], {})).toThrow(/unknown option --nope/);
+  });
+
+  it('names repositories todo-<app>, with an optional prefix', () => {
+    expect(repositoryOf('backend', {})).toBe('todo-backend');
+    expect(repositoryOf('frontend', { IMAGE_REPOSITORY_PREFIX: 'local/' })).toBe('local/todo-frontend');
+  });
+
+  it('--dry-run builds and writes nothing, and says what it would do', async () => {
+    const tagFile = path.join(REPO_ROOT, 'apps/backend/.image/tag');
+    const before = fs.existsSync(tagFile) ? fs.readFileSync(tagFile, 'utf8') : null;
+    const r = await run(process.execPath, [
+      path.join(REPO_ROOT, 'scripts/image.mjs'),
+      'backend',
+      '--dry-run',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/would (build|write)|already in the engine/);
+    expect(r.stdout.trim()).toMatch(/^todo-backend:[0-9a-f]{12}$/);
+    expect(fs.existsSync(tagFile) ? fs.readFileSync(tagFile, 'utf8') : null).toBe(before);
+  });
+
+  it('--print gives the same reference twice (the hash is stable)', async () => {
+    const a = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
+    const b = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout.trim()).toMatch(/^todo-frontend:[0-9a-f]{12}$/);
+    expect(b.stdout).toBe(a.stdout);
+  });
+});
+
+describe('scripts/base-images.mjs helpers', () => {
+  it('picks the highest version in a range', () => {
+    const versions = ['23.9.0', '24.2.0', '24.10.1', '24.9.9', '25.0.0', '24.10.0-rc.1'];
+    expect(pickVersion(versions, '24')).toBe('24.10.1');
+    expect(pickVersion(versions, '24.9')).toBe('24.9.9');
+    expect(pickVersion(versions, '26')).toBeUndefined();
+  });
+
+  it('parses options', () => {
+    expect(parseBaseArgs(['--only', 'node', '--force'])).toMatchObject({
+      only: ['node'],
+      force: true,
+      pull: true,
+    });
+    expect(parseBaseArgs(['--no-pull'])).toMatchObject({ only: ['node', 'postgres'], pull: false });
+    expect(() => parseBaseArgs(['--only', 'redis'])).toThrow(/expected node or postgres/);
+    expect(parseBaseArgs(['-h'])).toBeNull();
+  });
+
+  it('adds a user and group to a root filesystem, refusing duplicates', async () => {
+    const root = tmp();
+    fs.mkdirSync(path.join(root, 'etc'));
+    fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    fs.writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\n');
+    const user = { name: 'node', uid: 1000, gid: 1000, home: '/home/node', shell: '/bin/bash', gecos: '' };
+    await addUser(root, user);
+    expect(fs.readFileSync(path.join(root, 'etc/passwd'), 'utf8')).toContain(
+      'node:x:1000:1000::/home/node:/bin/bash',
+    );
+    expect(fs.readFileSync(path.join(root, 'etc/group'), 'utf8')).toContain('node:x:1000:');
+    await expect(addUser(root, user)).rejects.toThrow(/already has node/);
+  });
+});
+
+describe('prune-node-modules', () => {
+  /** a package in the pnpm layout: node_modules/.pnpm/<id>/node_modules/<name> */
+  const pkg = (
+    root: string,
+    id: string,
+    name: string,
+    manifest: Record<string, unknown>,
+    links: Record<string, string> = {},
+  ) => {
+    const dir = path.join(root, 'node_modules/.pnpm', id, 'node_modules', name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, ...manifest }));
+    fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = 1;\n');
+    fs.writeFileSync(path.join(dir, 'index.d.ts'), 'export {};\n');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# readme\n');
+    for (const [dep, depId] of Object.entries(links)) {
+      const link = path.join(root, 'node_modules/.pnpm', id, 'node_modules', dep);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.join(root, 'node_modules/.pnpm', depId, 'node_modules', dep), link);
+    }
+  };
+
+  it('keeps what the app reaches and drops optional peers nobody requires', () => {
+    const root = tmp();
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ dependencies: { auth: '1' } }));
+    pkg(
+      root,
+      'auth@1_next@16',
+      'auth',
+      {
+        dependencies: { core: '1' },
+        peerDependencies: { next: '*', kysely: '*' },
+        peerDependenciesMeta: { next: { optional: true } },
+      },
+      { core: 'core@1', next: 'next@16', kysely: 'kysely@1' },
+    );
+    pkg(root, 'core@1', 'core', {});
+    pkg(root, 'kysely@1', 'kysely', {});
+    pkg(root, 'next@16', 'next', { dependencies: { sharp: '1' } }, { sharp: 'sharp@1' });
+    pkg(root, 'sharp@1', 'sharp', {});
+    fs.symlinkSync(
+      path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/auth'),
+      path.join(root, 'node_modules/auth'),
+    );
+
+    expect(
+      runtimeEdges({
+        dependencies: { a: '1' },
+        optionalDependencies: { b: '1' },
+        peerDependencies: { c: '1', d: '1' },
+        peerDependenciesMeta: { d: { optional: true } },
+      }),
+    ).toEqual(['a', 'b', 'c']);
+
+    const result = pruneNodeModules({ root, log: () => {} });
+    expect(result.dropped.sort()).toEqual(['next@16', 'sharp@1']);
+    const store = fs.readdirSync(path.join(root, 'node_modules/.pnpm')).sort();
+    expect(store).toEqual(['auth@1_next@16', 'core@1', 'kysely@1']);
+    // the dangling link to next is gone; declarations and docs are stripped; code stays
+    expect(fs.existsSync(path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/next'))).toBe(false);
+    const auth = path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/auth');
+    expect(fs.readdirSync(auth).sort()).toEqual(['index.js', 'package.json']);
+  });
+});
