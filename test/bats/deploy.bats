@@ -278,9 +278,9 @@ JSON
   run node "$SCRIPTS/deploy.mjs" todo-backend
   assert_success
   set_tag backend eeeeeeeeeeee
-  STUB_HELM_UPGRADE_SLEEP=30 setsid node "$SCRIPTS/deploy.mjs" todo-backend >"$BATS_TEST_TMPDIR/out" 2>&1 &
+  STUB_HELM_UPGRADE_SLEEP=120 setsid node "$SCRIPTS/deploy.mjs" todo-backend >"$BATS_TEST_TMPDIR/out" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do grep -q 'waiting for todo-backend' "$STUB_STATE/calls.log" && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -q 'waiting for todo-backend' "$STUB_STATE/calls.log" && break; sleep 0.1; done
   grep -q 'waiting for todo-backend' "$STUB_STATE/calls.log"
   # a secret values file exists while helm runs ...
   run bash -c "ls -d '$TMPDIR'/todo-secrets-* 2>/dev/null"

@@ -65,7 +65,7 @@ setup() { setup_pipeline; }
     setTimeout(() => process.exit(0), 60000);
   ' "$BATS_TEST_TMPDIR/port" &
   server=$!
-  for _ in $(seq 1 50); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
+  for _ in $(seq 1 200); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
   export STUB_NODE_PORT=$(cat "$BATS_TEST_TMPDIR/port")
   run node "$SCRIPTS/reset.mjs" --yes
   kill "$server" 2>/dev/null || true
