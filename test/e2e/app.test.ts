@@ -200,7 +200,7 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
     await phone.addCookies(await context.cookies());
     await phonePage.goto(`${app.baseUrl}/`);
     await expectBoardReady(phonePage);
-    await phonePage.getByRole('tab', { name: 'Assistant' }).click();
+    await phonePage.getByRole('button', { name: 'Assistant', exact: true }).click();
     await phonePage.getByRole('button', { name: 'History' }).click();
     await phonePage.getByRole('list', { name: 'Conversations' }).getByRole('button').first().click();
     await phonePage.getByTestId('tool-chip').first().waitFor();

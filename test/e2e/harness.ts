@@ -47,6 +47,23 @@ export async function waitForHttp(url: string, timeoutMs: number, proc?: Managed
   throw new Error(`${url} did not answer within ${timeoutMs} ms (${last})${proc ? `\n${proc.log()}` : ''}`);
 }
 
+/** Any answer but a gateway error means the proxy reaches the backend (401 for a visitor is fine). */
+export async function waitForBackendThroughProxy(baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/api/assistant`, { signal: AbortSignal.timeout(5000) });
+      if (![502, 503, 504].includes(res.status)) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${baseUrl} did not reach its backend within ${timeoutMs} ms (${last})`);
+}
+
 export interface Managed {
   name: string;
   child: ChildProcess;
@@ -102,7 +119,13 @@ export interface Deployment {
 
 export async function deployment(): Promise<Deployment> {
   const given = process.env.E2E_BASE_URL?.trim();
-  if (given) return { baseUrl: given.replace(/\/+$/, ''), stop: async () => {} };
+  if (given) {
+    const baseUrl = given.replace(/\/+$/, '');
+    // a deployment that just started: wait until the frontend answers and reaches its backend
+    await waitForHttp(`${baseUrl}/api/healthz`, 120_000);
+    await waitForBackendThroughProxy(baseUrl, 120_000);
+    return { baseUrl, stop: async () => {} };
+  }
 
   const backendEntry = path.join(REPO_ROOT, 'apps/backend/dist/server.js');
   const frontendApp = path.join(REPO_ROOT, 'apps/frontend');
@@ -150,6 +173,7 @@ export async function deployment(): Promise<Deployment> {
   try {
     await waitForHttp(`http://127.0.0.1:${backendPort}/health`, 60_000, backend);
     await waitForHttp(`http://127.0.0.1:${frontendPort}/api/healthz`, 60_000, frontend);
+    await waitForBackendThroughProxy(`http://127.0.0.1:${frontendPort}`, 30_000);
   } catch (error) {
     await stop();
     throw error;

@@ -87,15 +87,11 @@ export function AppShell({ user }: { user: User }) {
         </div>
       </header>
       <div className="border-b border-slate-200 px-4 py-2 lg:hidden dark:border-slate-800">
-        <div
-          role="tablist"
-          aria-label="View"
-          className="flex rounded-lg bg-slate-200/70 p-0.5 dark:bg-slate-800"
-        >
+        <fieldset className="flex rounded-lg bg-slate-200/70 p-0.5 dark:bg-slate-800">
+          <legend className="sr-only">Show</legend>
           <button
             type="button"
-            role="tab"
-            aria-selected={tab === 'tasks'}
+            aria-pressed={tab === 'tasks'}
             aria-controls="tasks-panel"
             onClick={() => setTab('tasks')}
             className={tabClass('tasks')}
@@ -104,15 +100,14 @@ export function AppShell({ user }: { user: User }) {
           </button>
           <button
             type="button"
-            role="tab"
-            aria-selected={tab === 'chat'}
+            aria-pressed={tab === 'chat'}
             aria-controls="chat-panel"
             onClick={() => setTab('chat')}
             className={tabClass('chat')}
           >
             Assistant
           </button>
-        </div>
+        </fieldset>
       </div>
       <main
         id="main"
