@@ -3,10 +3,12 @@
 // Checks the machine before a deploy: tools present with supported versions, Docker daemon up,
 // the cluster running and reachable, enough resources. One line per check; one actionable line
 // per problem; exit 3 when something blocks the deploy.
+import { performance } from 'node:perf_hooks';
 import { describeTarget, kubectlArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { compareVersions, helmVersion, parseVersion } from './lib/helm.mjs';
+import { formatDuration } from './lib/log.mjs';
 import { runScript } from './lib/main.mjs';
 import { parseMinikubeProfile } from './lib/url.mjs';
 
@@ -64,6 +66,7 @@ await runScript(
   async ({ cfg, log, runner }) => {
     const target = resolveTarget(cfg);
     log.info(`doctor: ${describeTarget(target)}`);
+    const t0 = performance.now();
     /** @type {Promise<Check | Check[]>[]} */
     const checks = [];
     /**
@@ -349,14 +352,20 @@ await runScript(
       })(),
     );
 
-    const results = (await Promise.all(checks)).flat();
+    // Every check started at t0 and ran in parallel: each line shows when its answer arrived.
+    const timed = checks.map((p) => p.then((r) => ({ r, ms: performance.now() - t0 })));
+    const answered = await Promise.all(timed);
+    const results = answered.flatMap(({ r }) => r);
     let blockers = 0;
-    for (const c of results) {
-      if (c.ok) log.ok(c.message);
-      else if (c.blocker) {
-        blockers++;
-        log.problem(c.message);
-      } else log.warn(c.message);
+    for (const { r, ms } of answered) {
+      for (const c of [r].flat()) {
+        const line = `${c.message} (${formatDuration(ms)})`;
+        if (c.ok) log.ok(line);
+        else if (c.blocker) {
+          blockers++;
+          log.problem(line);
+        } else log.warn(line);
+      }
     }
     if (blockers) {
       log.problem(

@@ -25,7 +25,11 @@ await runScript(
   async ({ cli, cfg, log, runner }) => {
     const target = await pinContext(resolveTarget(cfg), runner);
     log.info(`status: ${describeTarget(target)}`);
-    const rel = await runner.run('helm', ['list', ...helmTargetArgs(target), '--all', '--output', 'json']);
+    const rel = await log.step(
+      'helm list',
+      () => runner.run('helm', ['list', ...helmTargetArgs(target), '--all', '--output', 'json']),
+      (r) => (r.ok ? '' : 'failed'),
+    );
     if (!rel.ok)
       throw new ScriptError(
         `cannot list releases (${firstError(rel)}): is the cluster running? Try \`pnpm run doctor\`.`,
@@ -44,11 +48,13 @@ await runScript(
       log.detail(
         `${r.name.padEnd(15)} rev ${String(r.revision).padEnd(4)} ${r.status.padEnd(10)} ${r.chart} (app ${r.app_version})`,
       );
-    const pods = await runner.run('kubectl', [...kubectlArgs(target), 'get', 'pods', '--output', 'wide']);
+    const pods = await log.step('kubectl get pods', () =>
+      runner.run('kubectl', [...kubectlArgs(target), 'get', 'pods', '--output', 'wide']),
+    );
     log.info('pods:');
     if (pods.stdout.trim()) log.output(pods.stdout);
     else log.detail(pods.ok ? 'none' : `cannot list pods: ${firstError(pods)}`);
-    const u = await appUrl(target, runner, cfg);
+    const u = await log.step('app URL', () => appUrl(target, runner, cfg));
     let unhealthy = releases.some((r) => r.status !== 'deployed');
     if (u.url) log.ok(`app: ${u.url}  (${u.how})`);
     else if (u.tunnelCommand) {

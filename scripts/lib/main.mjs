@@ -26,6 +26,13 @@ import { createLog, formatDuration } from './log.mjs';
 export async function runScript(spec, body) {
   const t0 = performance.now();
   let log = createLog();
+  // Output piped into a pager or `head` that quits early: stop quietly instead of crashing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   installSignalHandlers((sig, waiting) => {
     if (waiting)
       log.warn(
