@@ -96,6 +96,11 @@ await runScript(
 
     await log.step(`delete Minikube profile "${profile}"`, async () => {
       const r = await runner.run('minikube', ['delete', '-p', profile], { change: true, stream: true });
+      if (r.missing)
+        throw new ScriptError(
+          'minikube is not installed: see https://minikube.sigs.k8s.io/docs/start/',
+          EXIT.PREREQ,
+        );
       if (!r.ok) throw new ScriptError(`minikube delete failed: ${firstError(r)}`, EXIT.CLUSTER);
     });
     const driver = cfg.get('MINIKUBE_DRIVER');

@@ -471,3 +471,136 @@ describe('runner timeouts', () => {
     expect(bad.ok).toBe(false);
   });
 });
+
+/**
+ * A runner that answers from a table instead of running anything, and records the calls.
+ * @param {Record<string, Partial<import('../lib/exec.mjs').RunResult>>} answers keyed by "bin arg0 arg1…" prefixes
+ */
+function fakeRunner(answers) {
+  const calls = /** @type {string[]} */ ([]);
+  const answer = (/** @type {string} */ cmd) => {
+    const key = Object.keys(answers)
+      .filter((k) => cmd.startsWith(k))
+      .sort((a, b) => b.length - a.length)[0];
+    return {
+      ok: true,
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+      dry: false,
+      missing: false,
+      ...(key ? answers[key] : {}),
+    };
+  };
+  return {
+    calls,
+    dryRun: false,
+    log: createLog({ out: sink(), err: sink(), color: false }),
+    /** @param {string} bin @param {readonly string[]} args */
+    async run(bin, args) {
+      const cmd = [bin, ...args].join(' ');
+      calls.push(cmd);
+      return answer(cmd);
+    },
+    /** @param {[string, readonly string[]]} a @param {[string, readonly string[]]} b */
+    async pipe(a, b) {
+      const cmd = `${[a[0], ...a[1]].join(' ')} | ${[b[0], ...b[1]].join(' ')}`;
+      calls.push(cmd);
+      return answer(cmd);
+    },
+  };
+}
+
+describe('ensureImage per loader', async () => {
+  const { ensureImage } = await import('../lib/cluster-images.mjs');
+  it('minikube: loads only a missing tag', async () => {
+    const t = resolveTarget(cfgOf({}));
+    const r1 = fakeRunner({
+      'minikube -p minikube image ls': { stdout: 'docker.io/library/todo-backend:aaa\n' },
+    });
+    expect(await ensureImage(t, /** @type {any} */ (r1), 'todo-backend:aaa')).toMatch(
+      /already in the cluster/,
+    );
+    expect(r1.calls.some((c) => c.includes('image load'))).toBe(false);
+    const r2 = fakeRunner({
+      'minikube -p minikube image ls': { stdout: 'docker.io/library/todo-backend:old\n' },
+    });
+    expect(await ensureImage(t, /** @type {any} */ (r2), 'todo-backend:aaa')).toBe('loaded todo-backend:aaa');
+    expect(r2.calls).toContain('minikube -p minikube image load todo-backend:aaa');
+  });
+  it('kind: checks every node and loads into the named cluster', async () => {
+    const t = resolveTarget(cfgOf({ CLUSTER: 'kind', KIND_CLUSTER: 'dev' }));
+    const r = fakeRunner({
+      'kind get nodes': { stdout: 'dev-control-plane\ndev-worker\n' },
+      'docker exec dev-worker': { stdout: '{"images":[]}' },
+    });
+    await ensureImage(t, /** @type {any} */ (r), 'todo-frontend:bbb');
+    expect(r.calls).toContain('kind load docker-image todo-frontend:bbb --name dev');
+  });
+  it('containerd: docker save | ctr import into k8s.io through the configured socket', async () => {
+    const t = resolveTarget(
+      cfgOf({ CLUSTER: 'current', IMAGE_LOADER: 'containerd', CONTAINERD_ADDRESS: '/x.sock' }),
+    );
+    const r = fakeRunner({});
+    await ensureImage(t, /** @type {any} */ (r), 'todo-frontend:bbb');
+    expect(r.calls).toEqual([
+      'ctr --address /x.sock --namespace k8s.io images ls --quiet',
+      'docker save todo-frontend:bbb | ctr --address /x.sock --namespace k8s.io images import -',
+    ]);
+  });
+  it('a failed load names the cause and the fix', async () => {
+    const t = resolveTarget(cfgOf({}));
+    const r = fakeRunner({
+      'minikube -p minikube image load': {
+        ok: false,
+        exitCode: 1,
+        stderr: 'Error: No such image: todo-backend:aaa',
+      },
+    });
+    await expect(ensureImage(t, /** @type {any} */ (r), 'todo-backend:aaa')).rejects.toThrow(
+      /pnpm turbo image --force/,
+    );
+  });
+  it('none: asks nothing', async () => {
+    const t = resolveTarget(cfgOf({ CLUSTER: 'current' }));
+    const r = fakeRunner({});
+    expect(await ensureImage(t, /** @type {any} */ (r), 'x:1')).toMatch(/IMAGE_LOADER=none/);
+    expect(r.calls).toEqual([]);
+  });
+});
+
+describe('diagnose.collect', async () => {
+  const { collect } = await import('../lib/diagnose.mjs');
+  it('reads pods, then events and logs only for pods that are not Ready', async () => {
+    const t = resolveTarget(cfgOf({}));
+    const pods = {
+      items: [
+        {
+          metadata: { name: 'ok-1' },
+          status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+        },
+        {
+          metadata: { name: 'bad-1' },
+          status: {
+            phase: 'Running',
+            conditions: [{ type: 'Ready', status: 'False' }],
+            containerStatuses: [{ restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+          },
+        },
+      ],
+    };
+    const r = fakeRunner({
+      'kubectl --context minikube --namespace todo get pods': { stdout: JSON.stringify(pods) },
+      'kubectl --context minikube --namespace todo logs bad-1': {
+        stdout: 'Error: BETTER_AUTH_SECRET is required\n',
+      },
+    });
+    const d = await collect(t, /** @type {any} */ (r), { release: 'todo-backend' });
+    expect(d.podCount).toBe(2);
+    expect(d.findings.map((f) => f.pod)).toEqual(['bad-1']);
+    expect(d.findings[0]?.cause).toMatch(/variable is missing/);
+    expect(r.calls[0]).toContain('--selector app.kubernetes.io/instance=todo-backend');
+    expect(r.calls.some((c) => c.includes('logs bad-1') && c.includes('--previous'))).toBe(true);
+    expect(r.calls.some((c) => c.includes('logs ok-1'))).toBe(false);
+  });
+});
