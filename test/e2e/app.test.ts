@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import axe from 'axe-core';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -62,6 +63,34 @@ async function firstPage(context: BrowserContext): Promise<Page> {
 async function shot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core in the page: no serious or critical WCAG 2.1 A/AA violation (labels, contrast, roles, …). */
+async function expectAccessible(page: Page, label: string) {
+  await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const runner = (
+      window as unknown as {
+        axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await runner.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations;
+  });
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${label}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious).toEqual([]);
 }
 
 async function signUp(page: Page, origin: string, user: { name: string; email: string }) {
@@ -134,11 +163,13 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
     await page.waitForURL(/\/sign-in/);
     await page.getByRole('heading', { name: /Sign in/ }).waitFor();
     await shot(page, 'sign-in-light');
+    await expectAccessible(page, 'sign-in (light)');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.getByRole('heading', { name: /Sign in/ }).waitFor();
     expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
     await shot(page, 'sign-in-dark');
+    await expectAccessible(page, 'sign-in (dark)');
     await page.emulateMedia({ colorScheme: 'light' });
 
     // sign up (first user)
@@ -181,11 +212,13 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
 
     // board + chat screenshots, light and dark
     await shot(page, 'board-light');
+    await expectAccessible(page, 'board + chat (light)');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect
       .poll(() => page.evaluate(() => document.documentElement.classList.contains('dark')))
       .toBe(true);
     await shot(page, 'board-dark');
+    await expectAccessible(page, 'board + chat (dark)');
     await page.emulateMedia({ colorScheme: 'light' });
 
     const firstUserTasks = await page.evaluate(async () => {
@@ -210,6 +243,7 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
       .poll(() => phonePage.evaluate(() => document.documentElement.classList.contains('dark')))
       .toBe(true);
     await shot(phonePage, 'chat-dark');
+    await expectAccessible(phonePage, 'chat on a phone (dark)');
 
     // sign out
     await page.getByRole('button', { name: 'Sign out' }).click();
