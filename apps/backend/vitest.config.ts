@@ -5,7 +5,7 @@ export default defineConfig({
     name: 'backend',
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 180_000,
     // PGlite instances and spawned servers are heavy on a 2-core machine: one file at a time.
     fileParallelism: false,

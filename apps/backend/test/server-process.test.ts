@@ -37,7 +37,7 @@ function start(env: Record<string, string>) {
 }
 
 async function waitHealthy(base: string, child: ChildProcess) {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error('server exited during start-up');
     try {
       if ((await fetch(`${base}/health`)).ok) return;
@@ -125,5 +125,5 @@ describe('the built server as a child process', () => {
       if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
       await fake.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
