@@ -53,6 +53,7 @@ spec:
   template:
     metadata: {labels: {app: web}}
     spec:
+      terminationGracePeriodSeconds: 1
       containers:
         - name: web
           image: $IMG

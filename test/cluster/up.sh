@@ -50,6 +50,13 @@ wait_for() { # wait_for SECONDS description cmd...
   die "timed out after ${t}s waiting for $what"
 }
 kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
+# put FILE < content: replaces FILE only when the content differs (kube-proxy exits when its
+# config file changes, so an idempotent re-run must not touch an unchanged file)
+put() {
+  local tmp; tmp="$(mktemp "$1.XXXXXX")"
+  cat > "$tmp"
+  if [[ -f "$1" ]] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
 
 # ---------------------------------------------------------------------------------------------
 host_setup() {
@@ -178,7 +185,7 @@ wait_etcd() { wait_for 30 etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"; }
 # ---------------------------------------------------------------------------------------------
 containerd_config() {
   mkdir -p "$CLUSTER_DIR/containerd" "$CLUSTER_DIR/cni/net.d" "$RUN_DIR/containerd"
-  cat > "$CLUSTER_DIR/containerd/config.toml" <<TOML
+  put "$CLUSTER_DIR/containerd/config.toml" <<TOML
 # containerd for the todo test cluster; separate from Docker's own containerd.
 version = 2
 root = "$CLUSTER_DIR/containerd/root"
@@ -218,7 +225,7 @@ oom_score = 0
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = ""
 TOML
-  cat > "$CLUSTER_DIR/cni/net.d/10-todo-bridge.conflist" <<JSON
+  put "$CLUSTER_DIR/cni/net.d/10-todo-bridge.conflist" <<JSON
 {
   "cniVersion": "0.4.0",
   "name": "todo-pods",
@@ -293,7 +300,7 @@ start_controllers() {
 
 start_kubelet() {
   mkdir -p "$CLUSTER_DIR/kubelet" "$CLUSTER_DIR/manifests"
-  cat > "$CLUSTER_DIR/kubelet-config.yaml" <<YAML
+  put "$CLUSTER_DIR/kubelet-config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $NODE_IP
@@ -334,7 +341,7 @@ fileCheckFrequency: 5s
 shutdownGracePeriod: 0s
 YAML
   # pods with dnsPolicy Default get no upstream resolver: nothing may leave this machine
-  echo "nameserver 127.0.0.1" > "$CLUSTER_DIR/resolv.conf"
+  echo "nameserver 127.0.0.1" | put "$CLUSTER_DIR/resolv.conf"
   start kubelet "$BIN_DIR/kubelet" \
     --config="$CLUSTER_DIR/kubelet-config.yaml" --kubeconfig="$CLUSTER_DIR/kubelet.kubeconfig" \
     --root-dir="$CLUSTER_DIR/kubelet" --cert-dir="$CLUSTER_DIR/kubelet/pki" \
@@ -342,7 +349,7 @@ YAML
 }
 
 start_kube_proxy() {
-  cat > "$CLUSTER_DIR/kube-proxy-config.yaml" <<YAML
+  put "$CLUSTER_DIR/kube-proxy-config.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $CLUSTER_DIR/kube-proxy.kubeconfig}
@@ -362,8 +369,18 @@ YAML
   start kube-proxy "$BIN_DIR/kube-proxy" --config="$CLUSTER_DIR/kube-proxy-config.yaml" --v=1
 }
 
+fresh_ready() { # the node is Ready and its kubelet reported so at or after $1
+  local hb st
+  hb="$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}')"
+  st="$(kc get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')"
+  [[ "$st" == True && ! "$hb" < "$1" ]]
+}
 wait_node() {
+  wait_for 90 "kubelet healthz" curl -fsS http://127.0.0.1:10248/healthz
   wait_for 90 "node $NODE_NAME registered" kc get node "$NODE_NAME"
+  # a restarted cluster still has the last run's Ready condition: wait for a fresh heartbeat
+  local since; since="$(date -u -d "@$UP_STARTED" +%Y-%m-%dT%H:%M:%SZ)"
+  wait_for 90 "a fresh Ready status from the kubelet" fresh_ready "$since"
   kc wait --for=condition=Ready "node/$NODE_NAME" --timeout=90s >/dev/null
 }
 
@@ -375,7 +392,7 @@ addons() {
 # CoreDNS runs as a host process (no registry to pull its image from, and this keeps the
 # image set minimal); it serves cluster.local on the Service IP's endpoint (the node address).
 start_coredns() {
-  cat > "$CLUSTER_DIR/Corefile" <<CF
+  put "$CLUSTER_DIR/Corefile" <<CF
 cluster.local:5353 in-addr.arpa:5353 ip6.arpa:5353 {
     bind $NODE_IP
     errors
@@ -422,6 +439,7 @@ ENV
 
 main() {
   local t0; t0=$(date +%s)
+  UP_STARTED=$t0
   on_fail_report
   mkdir -p "$LOG_DIR" "$RUN_DIR"
   step "install Debian packages" install_packages
