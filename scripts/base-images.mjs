@@ -489,6 +489,55 @@ async function officialAvailable(ref, pull) {
   return false;
 }
 
+/**
+ * One build at a time per cache folder (turbo runs the apps' image tasks in parallel, and both
+ * may need the stand-in): an exclusive lock file holding the owner's pid; a stale lock (its
+ * process gone) is taken over.
+ * @param {string} cacheDir
+ * @returns {Promise<() => Promise<void>>} release
+ */
+async function lock(cacheDir) {
+  const file = path.join(cacheDir, '.lock');
+  const deadline = Date.now() + 30 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      const fd = await fs.promises.open(file, 'wx');
+      await fd.writeFile(String(process.pid));
+      await fd.close();
+      return async () => {
+        await fs.remove(file);
+      };
+    } catch (error) {
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+    }
+    const owner = Number.parseInt(await fs.readFile(file, 'utf8').catch(() => ''), 10);
+    let alive = false;
+    try {
+      if (owner > 0) {
+        process.kill(owner, 0);
+        alive = true;
+      }
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      await fs.remove(file);
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new UserError(
+        `another base-image build (pid ${owner}) holds ${file} for 30 minutes`,
+        `wait for it, or remove ${file} if that process is gone`,
+      );
+    if (!announced) {
+      info(`another base-image build (pid ${owner}) is running: waiting for it`);
+      announced = true;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts) {
@@ -514,6 +563,17 @@ async function main() {
     }
     await fs.mkdirp(opts.cacheDir);
   });
+  const release = opts.dryRun ? async () => {} : await lock(opts.cacheDir);
+  try {
+    await buildAll(opts);
+  } finally {
+    await release();
+  }
+  info(`done in ${formatDuration(performance.now() - started)}`);
+}
+
+/** @param {Options} opts */
+async function buildAll(opts) {
   for (const which of opts.only) {
     const { standIn, official } = IMAGES[which];
     if (!opts.force && (await imageExists(standIn))) {
@@ -529,13 +589,16 @@ async function main() {
       info(`${chalk.bold(official)} is available: no stand-in needed (--force builds ${standIn} anyway)`);
       continue;
     }
+    const previous = (await imageExists(standIn)) ? (await inspectImage(standIn)).id : undefined;
     await step(`build ${standIn}`, () => (which === 'node' ? buildNode(opts) : buildPostgres(opts)));
     if (!opts.dryRun) {
       const facts = await inspectImage(standIn);
+      // a --force rebuild leaves the old image untagged: remove it unless something still uses it
+      if (previous && previous !== facts.id)
+        await $({ quiet: true, nothrow: true })`${dockerBin()} rmi ${previous}`;
       info(`${standIn}: ${(facts.size / 1e6).toFixed(1)} MB, ${facts.id.slice(7, 19)}`);
     }
   }
-  info(`done in ${formatDuration(performance.now() - started)}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('base-images.mjs')) {

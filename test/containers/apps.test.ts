@@ -418,6 +418,32 @@ describe.skipIf(skip)('app containers', () => {
     }
   });
 
+  it('scripts/image.mjs rebuilds an image that the tag file names but the engine lost (--ensure)', async () => {
+    const tagFile = path.join(REPO_ROOT, 'apps/backend/.image/tag');
+    fs.writeFileSync(tagFile, `${refs.backend}\n`); // as the turbo cache would restore it
+    // untag (the running test containers keep the layers; BuildKit keeps its cache)
+    const rmi = await docker(['rmi', '--force', refs.backend]);
+    expect(rmi.code, rmi.stderr).toBe(0);
+    expect((await docker(['image', 'inspect', refs.backend])).code).not.toBe(0);
+    const r = await runStreaming(process.execPath, [
+      path.join(REPO_ROOT, 'scripts/image.mjs'),
+      'backend',
+      '--ensure',
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stderr).toMatch(/not in the engine: rebuilding/);
+    expect((await docker(['image', 'inspect', refs.backend])).code).toBe(0);
+    // and a second --ensure finds it without building
+    const again = await runStreaming(process.execPath, [
+      path.join(REPO_ROOT, 'scripts/image.mjs'),
+      'backend',
+      '--ensure',
+    ]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/is in the engine/);
+  });
+
   it('app layers stay small above the base image (frontend ≤ 70 MB; backend guarded at ≤ 100 MB)', async () => {
     const base = NODE_STAND_IN;
     const baseRef =
