@@ -106,7 +106,7 @@ export class ChatService {
   }
 
   /**
-   * One chat turn. The caller has already stored nothing; this stores the user message, runs the
+   * One chat turn in a conversation the caller has checked belongs to `userId`. Stores the user message, runs the
    * agent (model ↔ MCP tools ↔ database), streams events through `emit` and stores the reply.
    * Errors of the model become an `error` event; the returned promise never rejects for them.
    */
@@ -118,7 +118,8 @@ export class ChatService {
     signal: AbortSignal,
   ): Promise<void> {
     const { tasks, conversations } = this.deps;
-    const history = await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40);
+    // The route has already checked that the conversation belongs to the user.
+    const history = await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40, true);
     const userRow = await conversations.append(userId, conversationId, 'user', message);
     emit({ event: 'conversation', data: { conversationId } });
 

@@ -76,8 +76,14 @@ export class ConversationService {
   }
 
   /** Full rows, oldest first (the agent replays stored tool outputs). Throws 404 for others' ids. */
-  async history(userId: string, conversationId: string, limit = 50): Promise<MessageRow[]> {
-    await this.get(userId, conversationId);
+  async history(
+    userId: string,
+    conversationId: string,
+    limit = 50,
+    ownershipChecked = false,
+  ): Promise<MessageRow[]> {
+    // Rows are filtered by user as well, so skipping the check can only ever return nothing.
+    if (!ownershipChecked) await this.get(userId, conversationId);
     const rows = await this.db
       .select()
       .from(messages)
@@ -106,14 +112,17 @@ export class ConversationService {
     at: Date = new Date(),
   ): Promise<MessageRow> {
     const now = at;
-    const [row] = await this.db
-      .insert(messages)
-      .values({ conversationId, userId, role, content, toolCalls, createdAt: now })
-      .returning();
-    await this.db
-      .update(conversations)
-      .set({ updatedAt: now })
-      .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
+    // Independent statements: on a pool they run side by side.
+    const [[row]] = await Promise.all([
+      this.db
+        .insert(messages)
+        .values({ conversationId, userId, role, content, toolCalls, createdAt: now })
+        .returning(),
+      this.db
+        .update(conversations)
+        .set({ updatedAt: now })
+        .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId))),
+    ]);
     if (!row) throw new Error('insert returned no row');
     return row;
   }

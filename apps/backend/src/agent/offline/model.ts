@@ -357,9 +357,10 @@ export class OfflineModel implements Model {
       if (item.type === 'message' && item.role === 'assistant') {
         for (const part of item.content) {
           if (part.type !== 'output_text') continue;
-          // Stream in word-sized chunks, as a remote model would.
-          for (const chunk of part.text.match(/\S+\s*|\s+/g) ?? [])
+          // Stream line by line, as a remote model streams tokens.
+          for (const chunk of part.text.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
             yield { type: 'output_text_delta', delta: chunk };
+          }
         }
       }
     }
