@@ -135,13 +135,14 @@ for (let i = 0; i < 100; i++) {
 }
 const direct = [];
 const proxied = [];
+const baseline = []; // /api/healthz: a Next.js route handler that does nothing, i.e. the framework's own cost
 for (let i = 0; i < requests; i++) {
-  if (i % 2 === 0) {
-    direct.push(await timed(backend + path_));
-    proxied.push(await timed(frontend + path_));
-  } else {
-    proxied.push(await timed(frontend + path_));
-    direct.push(await timed(backend + path_));
+  const order = i % 3;
+  for (let k = 0; k < 3; k++) {
+    const which = (order + k) % 3;
+    if (which === 0) direct.push(await timed(backend + path_));
+    else if (which === 1) proxied.push(await timed(frontend + path_));
+    else baseline.push(await timed(`${frontend}/api/healthz`));
   }
 }
 
@@ -164,9 +165,12 @@ function nextServerPid() {
 }
 const serverPid = nextServerPid();
 const cpuRuns = 1000;
-const cpuBefore = cpuMs(serverPid);
+let cpuBefore = cpuMs(serverPid);
 for (let i = 0; i < cpuRuns; i++) await timed(frontend + path_);
 const frontendCpuPerRequest = (cpuMs(serverPid) - cpuBefore) / cpuRuns;
+cpuBefore = cpuMs(serverPid);
+for (let i = 0; i < cpuRuns; i++) await timed(`${frontend}/api/healthz`);
+const baselineCpuPerRequest = (cpuMs(serverPid) - cpuBefore) / cpuRuns;
 const sample = await fetch(frontend + path_, { headers: { ...headers, 'accept-encoding': 'gzip' } });
 await sample.arrayBuffer();
 
@@ -175,7 +179,7 @@ const pct = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const row = (name, v) =>
-  `${name.padEnd(10)} p50 ${pct(v, 50).toFixed(2).padStart(6)} ms   p90 ${pct(v, 90).toFixed(2).padStart(6)} ms   p99 ${pct(v, 99).toFixed(2).padStart(6)} ms`;
+  `${name.padEnd(8)} p50 ${pct(v, 50).toFixed(2).padStart(6)} ms   p90 ${pct(v, 90).toFixed(2).padStart(6)} ms   p99 ${pct(v, 99).toFixed(2).padStart(6)} ms`;
 console.log(
   `GET ${path_} (20 tasks), ${requests} requests each, alternating, keep-alive; ` +
     `${os.cpus().length} CPUs, load average ${os
@@ -185,8 +189,9 @@ console.log(
 );
 console.log(row('direct', direct));
 console.log(row('proxied', proxied));
+console.log(row('healthz', baseline), '(frontend route handler that calls nothing)');
 console.log(
-  `frontend CPU per proxied request: ${frontendCpuPerRequest.toFixed(2)} ms (${cpuRuns} requests); ` +
+  `frontend CPU per request: proxied ${frontendCpuPerRequest.toFixed(2)} ms, healthz ${baselineCpuPerRequest.toFixed(2)} ms (${cpuRuns} requests each); ` +
     `proxied response content-encoding: ${sample.headers.get('content-encoding') ?? 'identity'}`,
 );
 const overhead = pct(proxied, 50) - pct(direct, 50);

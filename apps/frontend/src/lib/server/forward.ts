@@ -162,15 +162,28 @@ export function forward(request: Request, backend: string, client: ClientInfo): 
       settled = true;
       res.on('close', () => request.signal.removeEventListener('abort', onAbort));
       const status = res.statusCode ?? 502;
-      const nullBody = method === 'HEAD' || [101, 204, 205, 304].includes(status);
-      if (nullBody) res.resume();
-      resolve(
-        new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
-          status,
-          statusText: res.statusMessage ?? '',
-          headers: downstreamResponseHeaders(headersFromRaw(res.rawHeaders)),
-        }),
-      );
+      const init = {
+        status,
+        statusText: res.statusMessage ?? '',
+        headers: downstreamResponseHeaders(headersFromRaw(res.rawHeaders)),
+      };
+      if (method === 'HEAD' || [101, 204, 205, 304].includes(status)) {
+        res.resume();
+        resolve(new Response(null, init));
+        return;
+      }
+      const length = Number(res.headers['content-length'] ?? Number.NaN);
+      if (Number.isFinite(length) && length <= SMALL_BODY) {
+        // a small answer of known size (most API calls): collect it, cheaper than a web stream per response
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), init)));
+        res.on('error', () =>
+          resolve(problem(502, 'backend_unavailable', 'Backend unavailable', 'The answer was cut off.')),
+        );
+        return;
+      }
+      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, init));
     });
     if (hasBody && request.body) {
       Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
