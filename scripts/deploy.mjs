@@ -61,16 +61,19 @@ await runScript(
       },
       (v) => `digest ${v.digest}`,
     );
-    const helm = await log.step(
-      'helm version',
-      () => helmVersion(runner),
-      (h) => h.version,
-    );
-    const info = await log.step(
-      `read release ${release}`,
-      () => releaseInfo(target, runner, release),
-      (i) => (i ? `revision ${i.revision}, ${i.status}` : 'not installed'),
-    );
+    // Independent queries: run them side by side.
+    const [helm, info] = await Promise.all([
+      log.step(
+        'helm version',
+        () => helmVersion(runner),
+        (h) => h.version,
+      ),
+      log.step(
+        `read release ${release}`,
+        () => releaseInfo(target, runner, release),
+        (i) => (i ? `revision ${i.revision}, ${i.status}` : 'not installed'),
+      ),
+    ]);
     const plan = planRelease(info, values.digest);
     if (plan.action === 'skip' && !cli.values.force) {
       log.ok(`${release} unchanged since revision ${info?.revision}: not upgraded`);

@@ -59,17 +59,19 @@ export async function appUrl(
 ) {
   const fixed = cfg.get('APP_URL');
   if (fixed) return { url: fixed, how: 'APP_URL' };
-  const svc = await runner.run('kubectl', [
-    ...kubectlArgs(t),
-    'get',
-    'service',
-    FRONTEND_SERVICE,
-    '--output',
-    'jsonpath={.spec.ports[0].nodePort}',
+  const [svc, prof] = await Promise.all([
+    runner.run('kubectl', [
+      ...kubectlArgs(t),
+      'get',
+      'service',
+      FRONTEND_SERVICE,
+      '--output',
+      'jsonpath={.spec.ports[0].nodePort}',
+    ]),
+    t.cluster === 'minikube' ? runner.run('minikube', ['profile', 'list', '--output', 'json']) : null,
   ]);
   const nodePort = Number(svc.stdout.trim()) || DEFAULT_NODE_PORT;
-  if (t.cluster === 'minikube') {
-    const prof = await runner.run('minikube', ['profile', 'list', '--output', 'json']);
+  if (t.cluster === 'minikube' && prof) {
     const info = parseMinikubeProfile(prof.stdout, t.minikubeProfile);
     if (info && minikubeNeedsTunnel(info.driver, platform)) {
       const args = [
