@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { helpText, parseCli } from '../lib/args.mjs';
 import { onCleanup, runCleanups, sweepStaleTempDirs, withSecretFile } from '../lib/cleanup.mjs';
 import { resolveTarget } from '../lib/cluster.mjs';
@@ -30,9 +30,15 @@ import { createLog, formatCommand, formatDuration, redact } from '../lib/log.mjs
 import { minikubeNeedsTunnel, parseMinikubeProfile, waitForHttp } from '../lib/url.mjs';
 import { chartValues, nest, postgresImageToLoad, splitList } from '../lib/values.mjs';
 
+const made = /** @type {string[]} */ ([]);
 function tmpdir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'scripts-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripts-test-'));
+  made.push(dir);
+  return dir;
 }
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
 
 /** A sink that records what the logger writes. */
 function sink() {
