@@ -4,7 +4,7 @@
 // failure; skipped when chart files, values and image tag are unchanged since the last
 // successful release (a digest kept as a release label); diagnoses the pods when it fails.
 import path from 'node:path';
-import { withSecretFile } from './lib/cleanup.mjs';
+import { interruption, withSecretFile } from './lib/cleanup.mjs';
 import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { ensureImage, ensureLocalAppImage, requireLocalImage } from './lib/cluster-images.mjs';
 import { collect, report } from './lib/diagnose.mjs';
@@ -133,10 +133,19 @@ await runScript(
           const r = await runner.run('helm', args, { change: true, stream: true });
           const seen = await watch.stop();
           if (r.ok) return runner.dryRun ? 'dry run' : `deployed (${timeout} budget)`;
-          const rolledBack = /roll(ed)? ?back|uninstall/i.test(`${r.stdout}${r.stderr}`);
-          log.problem(
-            `helm upgrade of ${release} failed: ${firstError(r)}${rolledBack ? ' — Helm rolled the release back, the previous version keeps running' : ''}`,
-          );
+          if (interruption.signal) {
+            throw new ScriptError(
+              `helm was stopped by ${interruption.signal} while deploying ${release}`,
+              EXIT.INTERRUPTED,
+            );
+          }
+          const text = `${r.stdout}${r.stderr}`;
+          const outcome = /uninstalled/i.test(text)
+            ? ' — Helm removed the failed first install'
+            : /roll(ed)? ?back/i.test(text)
+              ? ' — Helm rolled the release back, the previous version keeps running'
+              : '';
+          log.problem(`helm upgrade of ${release} failed: ${firstError(r)}${outcome}`);
           log.info(`diagnose ${release}:`);
           const now = await collect(target, runner, { release });
           const findings = now.findings.length ? now.findings : seen;

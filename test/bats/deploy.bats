@@ -301,3 +301,12 @@ JSON
   assert_output --partial 'repair todo-backend: a previous run was interrupted (pending-upgrade)'
   grep -q 'status=deployed' "$STUB_STATE/releases/todo-backend"
 }
+
+@test "a failing first install is removed by Helm and the message says so" {
+  export STUB_FAIL_HELM='^upgrade'
+  run node "$SCRIPTS/deploy.mjs" todo-frontend
+  assert_failure 5
+  assert_output --partial 'Helm removed the failed first install'
+  refute_output --partial 'previous version keeps running'
+  refute_output --partial 'app ready'
+}
