@@ -78,7 +78,11 @@ export function run(
 }
 
 /** Fails with the command's output when it exits non-zero. */
-export async function must(cmd: string, args: string[], o: Parameters<typeof run>[2] = {}): Promise<RunResult> {
+export async function must(
+  cmd: string,
+  args: string[],
+  o: Parameters<typeof run>[2] = {},
+): Promise<RunResult> {
   const r = await run(cmd, args, o);
   if (r.code !== 0) {
     throw new Error(
@@ -125,7 +129,12 @@ export async function waitFor<T>(
 }
 
 interface Pod {
-  metadata: { name: string; creationTimestamp: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    creationTimestamp: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
   status: { phase: string; conditions?: { type: string; status: string; lastTransitionTime: string }[] };
 }
 
@@ -134,7 +143,8 @@ export async function pods(): Promise<Pod[]> {
 }
 
 export const isReady = (p: Pod) =>
-  !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  !p.metadata.deletionTimestamp &&
+  p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** Waits until every pod of the namespace is Ready (and there is at least `min`). */
 export async function allPodsReady(min = 3, timeoutMs = 180_000): Promise<Pod[]> {
@@ -152,9 +162,27 @@ export async function allPodsReady(min = 3, timeoutMs = 180_000): Promise<Pod[]>
 export function installToReadySeconds(ps: Pod[]): number {
   const created = Math.min(...ps.map((p) => Date.parse(p.metadata.creationTimestamp)));
   const ready = Math.max(
-    ...ps.map((p) => Date.parse(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '')),
+    ...ps.map((p) =>
+      Date.parse(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? ''),
+    ),
   );
   return (ready - created) / 1000;
+}
+
+/**
+ * Seconds each release's `helm upgrade --install --wait` took (install → every pod Ready), read
+ * from the pipeline's step lines: `✓ helm upgrade --install todo-backend (…) (11.9s) — deployed`.
+ */
+export function helmInstallSeconds(output: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  for (const m of plain.matchAll(
+    /✓ helm upgrade --install (todo-[a-z]+) .*?\((\d+(?:\.\d+)?)s\) — deployed/g,
+  )) {
+    out[m[1] as string] = Number(m[2]);
+  }
+  return out;
 }
 
 /** ReplicaSets (name → uid) and StatefulSet revisions: what a no-op deploy must leave alone. */
@@ -164,7 +192,8 @@ export async function workloadFingerprint(): Promise<Record<string, string>> {
     out[`rs/${rs.metadata.name}`] = `${rs.metadata.uid} replicas=${rs.spec.replicas}`;
   }
   for (const s of (await kubectlJson(['get', 'statefulsets'])).items) {
-    out[`sts/${s.metadata.name}`] = `${s.metadata.uid} gen=${s.metadata.generation} rev=${s.status.updateRevision}`;
+    out[`sts/${s.metadata.name}`] =
+      `${s.metadata.uid} gen=${s.metadata.generation} rev=${s.status.updateRevision}`;
   }
   for (const d of (await kubectlJson(['get', 'deployments'])).items) {
     out[`deploy/${d.metadata.name}`] = `${d.metadata.uid} gen=${d.metadata.generation}`;
@@ -211,7 +240,8 @@ export class Client {
   async json<T>(method: string, pathname: string, body?: unknown, expectStatus = 200): Promise<T> {
     const res = await this.request(method, pathname, body);
     const text = await res.text();
-    if (res.status !== expectStatus) throw new Error(`${method} ${pathname} → ${res.status}: ${text.slice(0, 500)}`);
+    if (res.status !== expectStatus)
+      throw new Error(`${method} ${pathname} → ${res.status}: ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 }
@@ -220,7 +250,11 @@ export class Client {
  * Sends requests in a loop (bounded in count and time, loopback only) until stopped; counts
  * failures (network errors and non-2xx answers).
  */
-export function requestLoop(client: Client, pathname: string, o: { maxMs: number; maxRequests: number; concurrency?: number }) {
+export function requestLoop(
+  client: Client,
+  pathname: string,
+  o: { maxMs: number; maxRequests: number; concurrency?: number },
+) {
   let stop = false;
   const stats = { ok: 0, failed: 0, errors: [] as string[] };
   const started = Date.now();
