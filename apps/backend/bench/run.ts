@@ -121,12 +121,23 @@ async function main() {
     };
     if (check.items.length !== 50) throw new Error('expected 50 tasks in the list');
 
-    const run = (opts: autocannon.Options) =>
-      new Promise<autocannon.Result>((resolve, reject) =>
+    // CPU time the server process spent (user + system), from /proc: a figure that does not depend
+    // on how busy the rest of the machine is, unlike req/s and latency.
+    const serverCpuMs = () => {
+      const fields = fs.readFileSync(`/proc/${server?.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+    };
+    const cpuPerRequest = new Map<autocannon.Result, number>();
+    const run = async (opts: autocannon.Options) => {
+      const before = serverCpuMs();
+      const result = await new Promise<autocannon.Result>((resolve, reject) =>
         autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts }, (err, res) =>
           err ? reject(err) : resolve(res),
         ),
       );
+      cpuPerRequest.set(result, (serverCpuMs() - before) / Math.max(1, result.requests.total));
+      return result;
+    };
     // warm-up (JIT, pool)
     await run({ url: `${base}/api/tasks`, headers: auth, duration: 3 });
     const list = await run({ url: `${base}/api/tasks`, headers: auth });
@@ -145,7 +156,9 @@ async function main() {
 
     // one offline chat turn with one tool call (add_task), end to end, sequential
     const turns: number[] = [];
+    let chatCpuBefore = 0;
     for (let i = 0; i < CHAT_TURNS + 5; i++) {
+      if (i === 5) chatCpuBefore = serverCpuMs();
       const started = performance.now();
       const res = await fetch(`${base}/api/chat`, {
         method: 'POST',
@@ -157,9 +170,11 @@ async function main() {
         throw new Error(`chat failed: ${body}`);
       if (i >= 5) turns.push(performance.now() - started);
     }
+    const chatCpuMs = (serverCpuMs() - chatCpuBefore) / turns.length;
     turns.sort((a, b) => a - b);
 
     const fmt = (r: autocannon.Result) => ({
+      cpuMs: cpuPerRequest.get(r) ?? 0,
       rps: Math.round(r.requests.average),
       p50: r.latency.p50,
       p99: r.latency.p99,
@@ -170,7 +185,7 @@ async function main() {
       list: fmt(list),
       listRate: { ...fmt(listRate), target: 1000 },
       create: fmt(create),
-      chat: { p50: pct(turns, 50), p99: pct(turns, 99), n: turns.length },
+      chat: { p50: pct(turns, 50), p99: pct(turns, 99), n: turns.length, cpuMs: chatCpuMs },
     };
     console.log(JSON.stringify(results, null, 2));
     writeReport(results);
@@ -183,13 +198,13 @@ async function main() {
   }
 }
 
-type Row = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+type Row = { cpuMs: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
 function writeReport(r: {
   list: Row;
   listRate: Row & { target: number };
   create: Row;
-  chat: { p50: number; p99: number; n: number };
+  chat: { p50: number; p99: number; n: number; cpuMs: number };
 }) {
   const sh = (cmd: string) => {
     try {
@@ -224,15 +239,21 @@ ${sh('free -h')}
   after a 3 s warm-up. The machine was shared with other work while this ran, so treat the figures
   as a floor rather than a ceiling.
 
-| scenario | req/s | p50 | p99 | non-2xx | errors |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| \`GET /api/tasks\` (50 tasks, bearer auth), ${CONNECTIONS} connections | ${r.list.rps} | ${ms(r.list.p50)} | ${ms(r.list.p99)} | ${r.list.non2xx} | ${r.list.errors} |
-| \`GET /api/tasks\` at a fixed ${r.listRate.target} req/s | ${r.listRate.rps} | ${ms(r.listRate.p50)} | ${ms(r.listRate.p99)} | ${r.listRate.non2xx} | ${r.listRate.errors} |
-| \`POST /api/tasks\`, ${CONNECTIONS} connections | ${r.create.rps} | ${ms(r.create.p50)} | ${ms(r.create.p99)} | ${r.create.non2xx} | ${r.create.errors} |
+| scenario | req/s | p50 | p99 | non-2xx | errors | server CPU per request | ⇒ req/s per core |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| \`GET /api/tasks\` (50 tasks, bearer auth), ${CONNECTIONS} connections | ${r.list.rps} | ${ms(r.list.p50)} | ${ms(r.list.p99)} | ${r.list.non2xx} | ${r.list.errors} | ${r.list.cpuMs.toFixed(2)} ms | ${Math.round(1000 / r.list.cpuMs)} |
+| \`GET /api/tasks\` at a fixed ${r.listRate.target} req/s | ${r.listRate.rps} | ${ms(r.listRate.p50)} | ${ms(r.listRate.p99)} | ${r.listRate.non2xx} | ${r.listRate.errors} | ${r.listRate.cpuMs.toFixed(2)} ms | ${Math.round(1000 / r.listRate.cpuMs)} |
+| \`POST /api/tasks\`, ${CONNECTIONS} connections | ${r.create.rps} | ${ms(r.create.p50)} | ${ms(r.create.p99)} | ${r.create.non2xx} | ${r.create.errors} | ${r.create.cpuMs.toFixed(2)} ms | ${Math.round(1000 / r.create.cpuMs)} |
+
+"Server CPU per request" is the Node process's user + system CPU time (from \`/proc/<pid>/stat\`)
+divided by the requests served. It depends far less on how busy the machine is than req/s and
+latency do; 1000 / it is what one core could serve if Node had it to itself (PostgreSQL's own CPU
+is not included).
 
 Offline chat turn with one tool call (\`add buy milk N\` → \`add_task\` over in-memory MCP → PostgreSQL →
 reply stored; measured from request to end of the event stream, ${r.chat.n} sequential turns, new
-conversation each): **p50 ${ms(r.chat.p50)}**, p99 ${ms(r.chat.p99)}.
+conversation each): **p50 ${ms(r.chat.p50)}**, p99 ${ms(r.chat.p99)}; server CPU per turn
+${r.chat.cpuMs.toFixed(1)} ms.
 
 Targets from the issue: list ≥ 3,000 req/s; p99 ≤ 25 ms at 1,000 req/s; offline chat turn p50 ≤ 30 ms.
 `;

@@ -29,7 +29,12 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         response: { 200: TaskListSchema, 400: ProblemSchema, 401: ProblemSchema },
       },
     },
-    async (request) => tasks.list((await sessions.require(request)).id, request.query),
+    async (request, reply) => {
+      const json = await tasks.listJson((await sessions.require(request)).id, request.query);
+      // Sent as built by the database; outside production it is still checked against the schema.
+      if (!ctx.config.isProduction) TaskListSchema.parse(JSON.parse(json));
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
   );
 
   app.post(
