@@ -60,9 +60,10 @@ await runScript(
     else if (u.tunnelCommand) {
       const cmd = [u.tunnelCommand[0], ...u.tunnelCommand[1]].join(' ');
       if (cli.values.tunnel && !runner.dryRun) {
-        await withReachableUrl(u, async (url) => {
+        await withReachableUrl(u, async (url, tunnel) => {
           log.ok(`app: ${url}  (tunnel open; Ctrl-C to close)`);
-          await new Promise(() => {});
+          if (tunnel) await new Promise((resolve) => tunnel.on('exit', resolve));
+          log.warn('the tunnel closed');
         });
       } else log.ok(`app: ${u.how}: run \`${cmd}\` (or \`pnpm status --tunnel\`) and open the URL it prints`);
     } else {

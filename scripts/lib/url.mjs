@@ -118,11 +118,11 @@ export async function appUrl(
  * Runs `fn(url)` with a URL that works now; opens the tunnel for the duration when needed.
  * @template T
  * @param {AppUrl} u
- * @param {(url: string) => Promise<T>} fn
+ * @param {(url: string, tunnel: import('node:child_process').ChildProcess | null) => Promise<T>} fn
  * @returns {Promise<T>}
  */
 export async function withReachableUrl(u, fn) {
-  if (u.url) return fn(u.url);
+  if (u.url) return fn(u.url, null);
   if (!u.tunnelCommand) throw new Error(u.how);
   const [bin, args] = u.tunnelCommand;
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,7 +140,7 @@ export async function withReachableUrl(u, fn) {
       });
       child.on('exit', (c) => reject(new Error(`${bin} exited with code ${c} before printing a URL`)));
     });
-    return await fn(/** @type {string} */ (url));
+    return await fn(/** @type {string} */ (url), child);
   } finally {
     child.kill('SIGTERM');
   }

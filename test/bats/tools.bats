@@ -157,3 +157,13 @@ pod() { # pod <name> <phase> <ready> <containerStatus-json> [conditions-extra]
   run grep -c '^appVersion: "1.4.2"' "$TODO_REPO_ROOT/charts/todo-postgres/Chart.yaml"
   assert_output '0'
 }
+
+@test "status --tunnel opens minikube service --url when the driver needs it, and reports its URL" {
+  run deploy_chain
+  export TODO_TEST_PLATFORM=darwin
+  run node "$SCRIPTS/status.mjs" --tunnel
+  assert_output --partial 'app: http://127.0.0.1:30000  (tunnel open; Ctrl-C to close)'
+  assert_output --partial 'the tunnel closed'
+  run calls_matching '^minikube -p minikube service todo-frontend --namespace todo --url'
+  refute_output ''
+}
