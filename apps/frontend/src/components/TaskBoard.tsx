@@ -186,6 +186,18 @@ export function TaskBoard({ refreshKey }: { refreshKey: number }) {
             ))}
           </ul>
         )}
+        {board.status === 'ready' && board.hasMore && (
+          <div className="mt-3 flex justify-center">
+            <button
+              type="button"
+              onClick={() => void board.loadMore()}
+              disabled={board.loadingMore}
+              className={`${ghostButton} ring-1 ring-slate-300 dark:ring-slate-700`}
+            >
+              {board.loadingMore ? 'Loading…' : 'Show more tasks'}
+            </button>
+          </div>
+        )}
       </div>
 
       <div

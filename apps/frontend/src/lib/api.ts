@@ -63,19 +63,20 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   return (await res.json()) as T;
 }
 
-export function tasksQuery(filters: TaskFilters): string {
+export function tasksQuery(filters: TaskFilters, cursor?: string): string {
   const params = new URLSearchParams();
   params.set('status', filters.status);
   if (filters.priority) params.set('priority', filters.priority);
   if (filters.tag) params.set('tag', filters.tag);
   if (filters.q.trim()) params.set('q', filters.q.trim());
   params.set('limit', '100');
+  if (cursor) params.set('cursor', cursor);
   return params.toString();
 }
 
 export const api = {
-  listTasks: (filters: TaskFilters, signal?: AbortSignal) =>
-    apiFetch<TaskList>(`/api/tasks?${tasksQuery(filters)}`, signal ? { signal } : {}),
+  listTasks: (filters: TaskFilters, cursor?: string) =>
+    apiFetch<TaskList>(`/api/tasks?${tasksQuery(filters, cursor)}`),
   createTask: (task: NewTask) => apiFetch<Task>('/api/tasks', { method: 'POST', body: JSON.stringify(task) }),
   updateTask: (id: string, patch: TaskPatch) =>
     apiFetch<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(patch) }),

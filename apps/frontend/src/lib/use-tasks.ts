@@ -18,6 +18,9 @@ export interface TasksState {
   actionError: string | null;
   knownTags: string[];
   pendingDelete: PendingDelete | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => Promise<void>;
   reload: (quiet?: boolean) => Promise<void>;
   add: (task: NewTask) => Promise<boolean>;
   toggle: (task: Task) => Promise<void>;
@@ -39,6 +42,8 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
   const [actionError, setActionError] = useState<string | null>(null);
   const [tags, setTags] = useState<Set<string>>(new Set());
   const [pendingDelete, setPendingDelete] = useState<PendingDelete | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const pendingRef = useRef<{ task: Task; index: number; timer: ReturnType<typeof setTimeout> } | null>(null);
   const loadSeq = useRef(0);
   const loadedOnce = useRef(false);
@@ -56,8 +61,9 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
       const seq = ++loadSeq.current;
       if (!quiet) setStatus((s) => (loadedOnce.current && s === 'ready' ? s : 'loading'));
       try {
-        const { items } = await api.listTasks(filters);
+        const { items, nextCursor: cursor } = await api.listTasks(filters);
         if (seq !== loadSeq.current) return;
+        setNextCursor(cursor);
         const hidden = pendingRef.current?.task.id;
         setTasks(hidden ? items.filter((t) => t.id !== hidden) : items);
         rememberTags(items);
@@ -80,6 +86,23 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
   useEffect(() => {
     void reload(refreshKey > 0 && loadedOnce.current);
   }, [reload, refreshKey]);
+
+  const loadMore = useCallback(async () => {
+    if (!nextCursor) return;
+    const seq = loadSeq.current;
+    setLoadingMore(true);
+    try {
+      const { items, nextCursor: cursor } = await api.listTasks(filters, nextCursor);
+      if (seq !== loadSeq.current) return;
+      setTasks((list) => [...list, ...items.filter((t) => !list.some((known) => known.id === t.id))]);
+      rememberTags(items);
+      setNextCursor(cursor);
+    } catch (error) {
+      setActionError(message(error));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [filters, nextCursor, rememberTags]);
 
   const flushDelete = useCallback((keepalive = false) => {
     const pending = pendingRef.current;
@@ -196,6 +219,9 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
     actionError,
     knownTags: [...tags].sort((a, b) => a.localeCompare(b)),
     pendingDelete,
+    hasMore: nextCursor !== null,
+    loadingMore,
+    loadMore,
     reload,
     add,
     toggle,

@@ -177,3 +177,20 @@ describe('TaskBoard', () => {
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 });
+
+describe('TaskBoard paging', () => {
+  it('loads the next page on demand', async () => {
+    const { calls } = mockFetch({
+      'GET /api/tasks': ({ url }) =>
+        url.searchParams.get('cursor') === 'c2'
+          ? json({ items: [task({ title: 'Second page' })], nextCursor: null })
+          : json({ items: [task({ title: 'First page' })], nextCursor: 'c2' }),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('First page');
+    await userEvent.click(screen.getByRole('button', { name: 'Show more tasks' }));
+    expect(await screen.findByText('Second page')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Show more tasks' })).not.toBeInTheDocument();
+    expect(calls.at(-1)?.url.searchParams.get('cursor')).toBe('c2');
+  });
+});
