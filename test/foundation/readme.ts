@@ -13,9 +13,9 @@ export function quickStartCommands(readme: string): string[] {
   );
 }
 
-/** Variable names documented in .env.example (`NAME=value` or `# NAME=value` lines). */
+/** Variable names documented in .env.example: every `NAME=` it mentions, commented out or not. */
 export function envExampleVariables(text: string): string[] {
-  return [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1] ?? '').sort();
+  return [...new Set([...text.matchAll(/\b([A-Z][A-Z0-9_]*)=/g)].map((match) => match[1] ?? ''))].sort();
 }
 
 /** Variable names in the README's configuration table (first column, in backticks). */

@@ -139,10 +139,9 @@ describe('configuration reference', () => {
   });
 
   it('parses both formats', () => {
-    expect(envExampleVariables('# comment\nPORT=8000\n# OPENAI_API_KEY=\n')).toEqual([
-      'OPENAI_API_KEY',
-      'PORT',
-    ]);
+    expect(
+      envExampleVariables('# comment\nPORT=8000\n# OPENAI_API_KEY=\n# PGHOST= PGUSER= (with PORT=1)\n'),
+    ).toEqual(['OPENAI_API_KEY', 'PGHOST', 'PGUSER', 'PORT']);
     expect(
       readmeConfigVariables('## Configuration\n| `PORT` | 8000 |\n| `A_B` | x |\n## Next\n| `NO` | x |'),
     ).toEqual(['A_B', 'PORT']);
