@@ -60,7 +60,7 @@ export function contextCopySources(dockerfileText) {
   for (const raw of joined.split(/\r?\n/)) {
     const line = raw.trim();
     const m = /^(COPY|ADD)\s+(.*)$/i.exec(line);
-    if (!m || !m[2]) continue;
+    if (!m?.[2]) continue;
     const words = m[2].split(/\s+/).filter(Boolean);
     if (words.some((w) => w.startsWith('--from'))) continue;
     const args = words.filter((w) => !w.startsWith('--'));
