@@ -116,10 +116,13 @@ export class ChatService {
     message: string,
     emit: (e: ChatEvent) => void,
     signal: AbortSignal,
+    newConversation = false,
   ): Promise<void> {
     const { tasks, conversations } = this.deps;
-    // The route has already checked that the conversation belongs to the user.
-    const history = await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40, true);
+    // The route has already checked that the conversation belongs to the user; a new one is empty.
+    const history = newConversation
+      ? []
+      : await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40, true);
     const userRow = await conversations.append(userId, conversationId, 'user', message);
     emit({ event: 'conversation', data: { conversationId } });
 

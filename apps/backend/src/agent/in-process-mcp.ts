@@ -18,36 +18,52 @@ export class InProcessMcpServer implements MCPServer {
   private client: Client | undefined;
   private server: McpServer | undefined;
   private tools: MCPTool[] | undefined;
+  private connecting: Promise<Client> | undefined;
+  private static toolList: MCPTool[] | undefined;
 
   constructor(private readonly ctx: ToolContext) {}
 
-  async connect(): Promise<void> {
+  /** The session starts on first use, so a turn without tool calls opens none. */
+  async connect(): Promise<void> {}
+
+  private async open(): Promise<Client> {
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     this.server = createMcpServer(this.ctx);
     await this.server.connect(serverTransport);
-    this.client = new Client({ name: 'todo-agent', version: '1.0.0' });
-    await this.client.connect(clientTransport);
+    const client = new Client({ name: 'todo-agent', version: '1.0.0' });
+    await client.connect(clientTransport);
+    return client;
   }
 
   async close(): Promise<void> {
+    if (this.connecting) await this.connecting.catch(() => undefined);
     await this.client?.close();
     await this.server?.close();
     this.client = undefined;
     this.server = undefined;
+    this.connecting = undefined;
   }
 
-  private connected(): Client {
-    if (!this.client) throw new Error('MCP server not connected');
-    return this.client;
+  private connected(): Promise<Client> {
+    this.connecting ??= this.open().then((client) => {
+      this.client = client;
+      return client;
+    });
+    return this.connecting;
   }
 
   async listTools(): Promise<MCPTool[]> {
-    this.tools ??= (await this.connected().listTools()).tools as unknown as MCPTool[];
+    // The tool list is the same for every user and turn: fetched over MCP once per process.
+    if (!this.tools) {
+      InProcessMcpServer.toolList ??= (await (await this.connected()).listTools())
+        .tools as unknown as MCPTool[];
+      this.tools = InProcessMcpServer.toolList;
+    }
     return this.tools;
   }
 
   async callToolResult(toolName: string, args: Record<string, unknown> | null): Promise<CallToolResult> {
-    const result = await this.connected().callTool({ name: toolName, arguments: args ?? {} });
+    const result = await (await this.connected()).callTool({ name: toolName, arguments: args ?? {} });
     return result as unknown as CallToolResult;
   }
 

@@ -85,7 +85,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
           raw.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
       };
       const turn = ctx.chat
-        .turn(user.id, conversation.id, message, emit, abort.signal)
+        .turn(user.id, conversation.id, message, emit, abort.signal, !conversationId)
         .catch((err) => {
           request.log.error({ err }, 'chat turn failed');
           emit({
