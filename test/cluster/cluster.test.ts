@@ -45,6 +45,8 @@ if (!enabled) {
 const BACKEND_TAG_FILE = path.join(REPO_ROOT, 'apps', 'backend', '.image', 'tag');
 const deployCmd = ['turbo', 'deploy', '--output-logs=new-only'];
 
+const derivedImages: string[] = [];
+
 /** Builds a derived backend image (a new tag) with the local Docker engine. */
 async function deriveBackendImage(from: string, tag: string, extra: string): Promise<string> {
   const ref = `${from.split(':')[0]}:${tag}`;
@@ -53,6 +55,7 @@ async function deriveBackendImage(from: string, tag: string, extra: string): Pro
     env: { ...process.env, DOCKER_BUILDKIT: '0' },
     echo: true,
   });
+  derivedImages.push(ref);
   return ref;
 }
 
@@ -107,6 +110,7 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
   });
 
   afterAll(async () => {
+    if (derivedImages.length) await run('docker', ['rmi', ...derivedImages]);
     if (process.env.KEEP_CLUSTER === '1') return;
     await run('bash', [path.join(HERE, 'down.sh')], { echo: true });
   });

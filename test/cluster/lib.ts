@@ -262,11 +262,11 @@ export function requestLoop(
     while (!stop && Date.now() - started < o.maxMs && stats.ok + stats.failed < o.maxRequests) {
       try {
         const res = await client.request('GET', pathname, undefined, 15_000);
-        await res.arrayBuffer();
+        const body = await res.text();
         if (res.ok) stats.ok++;
         else {
           stats.failed++;
-          stats.errors.push(`${new Date().toISOString()} HTTP ${res.status}`);
+          stats.errors.push(`${new Date().toISOString()} HTTP ${res.status} ${body.slice(0, 300)}`);
         }
       } catch (e) {
         stats.failed++;
