@@ -444,7 +444,8 @@ main() {
   mkdir -p "$LOG_DIR" "$RUN_DIR"
   step "install Debian packages" install_packages
   step "build or reuse binaries" "$HERE/build.sh"
-  KUBECTL="$(command -v kubectl || true)"; [[ -n "$KUBECTL" ]] || KUBECTL="$BIN_DIR/kubectl"
+  KUBECTL="$(command -v kubectl || true)"
+  [[ -n "$KUBECTL" ]] || die "kubectl not found on PATH (source /opt/todo-chatbot-tools/env.sh, or install kubectl 1.33-1.35)"
   step "host network and mounts" host_setup
   step "certificates and kubeconfigs" pki
   step "start etcd" start_etcd
