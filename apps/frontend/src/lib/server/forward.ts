@@ -25,6 +25,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 const SMALL_BODY = 32 * 1024;
+const CONNECT_TIMEOUT_MS = 5000;
 
 const FORWARDED = [
   'forwarded',
@@ -156,6 +157,17 @@ export function forward(request: Request, backend: string, client: ClientInfo): 
       );
     };
     upstream.on('error', fail);
+    // A backend that does not even accept the connection within CONNECT_TIMEOUT_MS counts as down. Once
+    // connected there is no idle limit: an event stream may be quiet while the assistant thinks.
+    upstream.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(() => {
+        const error = Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' });
+        upstream.destroy(error);
+      }, CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => clearTimeout(timer));
+      socket.once('close', () => clearTimeout(timer));
+    });
     const onAbort = () => upstream.destroy(new Error('client aborted'));
     request.signal.addEventListener('abort', onAbort, { once: true });
     upstream.on('response', (res) => {
