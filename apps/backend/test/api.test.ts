@@ -39,6 +39,14 @@ describeEachDb('REST API', (variant) => {
     expect((await t.app.inject('/api/assistant')).json()).toEqual({ mode: 'offline', model: 'offline' });
   });
 
+  it('serves MCP statelessly: GET and DELETE answer 405', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await t.app.inject({ method, url: '/mcp', headers: t.auth(token) });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+    }
+  });
+
   it('sets security headers and keeps CORS closed', async () => {
     const res = await t.app.inject({ url: '/health', headers: { origin: 'http://evil.example' } });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
