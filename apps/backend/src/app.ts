@@ -100,6 +100,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     chat,
     model,
     openStreams: new Set(),
+    shuttingDown: false,
   };
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -22,6 +22,8 @@ export interface Config {
   tracing: boolean;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** After SIGTERM: keep serving (but report not ready) this long, so the load balancer lets go first. */
+  shutdownDelayMs: number;
   rateLimitAuthPerMinute: number;
   rateLimitChatPerMinute: number;
   /** Upper bound for agent model calls in one chat turn. */
@@ -75,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tracing: env.OPENAI_AGENTS_TRACING === '1' && !!empty(env.OPENAI_API_KEY),
     logLevel: empty(env.LOG_LEVEL) ?? 'info',
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    // Kubernetes removes a terminating pod from its Service asynchronously (seconds): in production
+    // keep accepting for a while before closing the listener, or new connections are refused.
+    shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', nodeEnv === 'production' ? 5_000 : 0),
     rateLimitAuthPerMinute: int(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 60, 1),
     rateLimitChatPerMinute: int(env, 'RATE_LIMIT_CHAT_PER_MINUTE', 30, 1),
     agentMaxTurns: int(env, 'AGENT_MAX_TURNS', 6, 1),

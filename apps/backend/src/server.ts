@@ -6,8 +6,9 @@ import { runMigrations } from './db/migrate.js';
 
 /**
  * Entry point: config → database → migrations (under an advisory lock) → HTTP server.
- * Node may be PID 1 in a container, so SIGTERM/SIGINT are handled here: stop accepting, let
- * in-flight requests and open chat streams finish up to SHUTDOWN_TIMEOUT_MS, close the pool.
+ * Node may be PID 1 in a container, so SIGTERM/SIGINT are handled here: report not ready and keep
+ * serving for SHUTDOWN_DELAY_MS, then stop accepting, let in-flight requests and open chat streams
+ * finish up to SHUTDOWN_TIMEOUT_MS, close the pool.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -32,7 +33,13 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    app.log.info({ signal, openStreams: app.ctx.openStreams.size }, 'shutting down');
+    app.ctx.shuttingDown = true;
+    app.log.info(
+      { signal, openStreams: app.ctx.openStreams.size, delayMs: config.shutdownDelayMs },
+      'shutting down',
+    );
+    // Still serving, but /ready says 503: the Service drops this pod before the listener closes.
+    if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
     const deadline = setTimeout(() => {
       app.log.error('shutdown deadline passed, closing remaining connections');
       app.server.closeAllConnections();

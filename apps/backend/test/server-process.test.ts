@@ -87,6 +87,7 @@ describe('the built server as a child process', () => {
       DATA_DIR: tmp,
       OPENAI_BASE_URL: fake.baseURL,
       SHUTDOWN_TIMEOUT_MS: '15000',
+      SHUTDOWN_DELAY_MS: '1000',
       BETTER_AUTH_URL: base,
     });
     try {
@@ -110,6 +111,10 @@ describe('the built server as a child process', () => {
       expect(first).toContain('event: conversation');
 
       proc.child.kill('SIGTERM');
+      // during SHUTDOWN_DELAY_MS it still serves, but is no longer ready
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await fetch(`${base}/ready`)).status).toBe(503);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
       let rest = '';
       for (;;) {
         const chunk = await reader.read();

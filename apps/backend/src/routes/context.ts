@@ -19,4 +19,6 @@ export interface AppContext {
   model: SelectedModel;
   /** Open chat streams, so shutdown can wait for them. */
   openStreams: Set<Promise<void>>;
+  /** Set on SIGTERM: /ready answers 503 while the server still serves. */
+  shuttingDown: boolean;
 }

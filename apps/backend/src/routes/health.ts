@@ -26,6 +26,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async (request, reply) => {
+      if (ctx.shuttingDown)
+        return sendProblem(reply, problem(503, 'shutting_down', 'this instance is shutting down'));
       try {
         await ctx.database.ping();
         if (!(await isMigrated(ctx.database))) {
