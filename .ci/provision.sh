@@ -73,6 +73,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 # BuildKit needs the buildx plugin for a client newer than the engine; Debian trixie ships it.
 if ! docker buildx version >/dev/null 2>&1; then
+  rm -f /usr/local/lib/docker/cli-plugins/docker-buildx
   log "installing docker-buildx from Debian trixie"
   tmp=$(mktemp -d)
   echo "deb http://deb.debian.org/debian trixie main" > "$tmp/trixie.list"
@@ -83,7 +84,7 @@ if ! docker buildx version >/dev/null 2>&1; then
     -o Dir::State::Lists="$tmp/lists" download docker-buildx >/dev/null)
   dpkg-deb -x "$tmp"/docker-buildx_*.deb "$tmp/x"
   mkdir -p /usr/local/lib/docker/cli-plugins /root/.docker/cli-plugins
-  install -m 0755 "$(find "$tmp/x" -name docker-buildx -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-buildx
+  install -m 0755 "$(find "$tmp/x" -path '*cli-plugins/docker-buildx' -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-buildx
   rm -rf "$tmp"
 fi
 
