@@ -101,7 +101,13 @@ func init() {
 
 func main() { coremain.Run() }
 GO
-    (cd "$src" && go mod init todo.local/coredns >/dev/null 2>&1 && GOFLAGS=-mod=mod go get "github.com/coredns/coredns@$COREDNS_VERSION" >/dev/null && go mod tidy >/dev/null)
+    # the Kubernetes client modules at the same patch version as the cluster: the packages
+    # compiled for the Kubernetes binaries are then reused from the Go build cache
+    local staging="v0.${K8S_VERSION#v1.}"
+    (cd "$src" && go mod init todo.local/coredns >/dev/null 2>&1 \
+      && GOFLAGS=-mod=mod go get "github.com/coredns/coredns@$COREDNS_VERSION" \
+        "k8s.io/api@$staging" "k8s.io/apimachinery@$staging" "k8s.io/client-go@$staging" >/dev/null 2>&1 \
+      && go mod tidy >/dev/null 2>&1)
   fi
   log "building coredns $COREDNS_VERSION"
   (cd "$src" && CGO_ENABLED=0 nice -n "$NICE" go build -p "$GO_JOBS" -trimpath -ldflags "-s -w" -o "$BIN_DIR/coredns" .)

@@ -50,6 +50,7 @@ clean_mounts() {
     [[ -e "$m" ]] || continue
     umount "$m" 2>/dev/null; rm -f "$m"
   done
+  rmdir /run/netns 2>/dev/null # only when empty (containerd made it)
   # everything mounted below our folders, deepest first
   for _ in 1 2 3; do
     findmnt -rn -o TARGET | grep -E "^($CLUSTER_DIR|$RUN_DIR)(/|$)" | sort -r | while read -r m; do
