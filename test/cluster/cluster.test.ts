@@ -217,6 +217,10 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
       concurrency: 2,
     });
     const r = await deployBackendWith(next);
+    recordFigure(
+      'backend redeploy with a new image tag (load into containerd + rolling upgrade)',
+      Math.round(r.ms / 100) / 10,
+    );
     await new Promise((res) => setTimeout(res, 3000));
     const stats = await loop.stop();
     expect(r.code, 'upgrade deploy failed').toBe(0);

@@ -21,7 +21,7 @@ install_packages() {
   for p in containerd runc containernetworking-plugins conntrack iptables ipset socat openssl iproute2 kmod bc jq curl dnsutils; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || want+=("$p")
   done
-  [[ "${ETCD_SOURCE:-debian}" == debian ]] && ! dpkg-query -W -f='${Status}' etcd-server 2>/dev/null | grep -q 'ok installed' && want+=(etcd-server)
+  dpkg-query -W -f='${Status}' etcd-server 2>/dev/null | grep -q 'ok installed' || want+=(etcd-server)
   ((${#want[@]} == 0)) && return 0
   log "apt-get install ${want[*]}"
   # policy-rc.d: do not let the packages start their own daemons (Debian's containerd/etcd units)
@@ -171,9 +171,7 @@ pki() {
 
 # ---------------------------------------------------------------------------------------------
 start_etcd() {
-  local etcd_bin="/usr/bin/etcd"
-  [[ "${ETCD_SOURCE:-debian}" == go ]] && etcd_bin="$BIN_DIR/etcd"
-  start etcd "$etcd_bin" --name todo-etcd --data-dir "$CLUSTER_DIR/etcd" \
+  start etcd /usr/bin/etcd --name todo-etcd --data-dir "$CLUSTER_DIR/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
     --initial-cluster "todo-etcd=http://127.0.0.1:$((ETCD_PORT + 1))" \
