@@ -1,6 +1,5 @@
 // Unit tests (no Docker needed) for the image scripts' library functions: which files reach the
-// build context, which context files a Dockerfile copies, argument parsing of scripts/image.mjs,
-// and the runtime node_modules pruner on a synthetic pnpm layout.
+// build context, which context files a Dockerfile copies and argument parsing of scripts/image.mjs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addUser, parseArgs as parseBaseArgs, pickVersion } from '../../scripts/base-images.mjs';
 import { parseArgs as parseImageArgs, repositoryOf } from '../../scripts/image.mjs';
 import { contextCopySources, contextFilter, listFiles, sha256 } from '../../scripts/lib/content-hash.mjs';
-import { pruneNodeModules, runtimeEdges } from '../../scripts/lib/prune-node-modules.mjs';
 import { REPO_ROOT, run } from './lib.js';
 
 const tmpDirs: string[] = [];
@@ -32,13 +30,13 @@ describe('build context filter (.dockerignore of the repository)', () => {
     'tsconfig.base.json',
     'apps/backend/package.json',
     'apps/backend/src/server.ts',
+    'apps/backend/build.mjs',
     'apps/backend/drizzle/0000_init.sql',
     'apps/frontend/src/app/page.tsx',
     'apps/frontend/public/icon.svg',
     'charts/todo-backend/package.json',
     'test/package.json',
     'scripts/package.json',
-    'scripts/lib/prune-node-modules.mjs',
   ])('sends %s', (file) => {
     expect(inContext(file)).toBe(true);
   });
@@ -58,6 +56,7 @@ describe('build context filter (.dockerignore of the repository)', () => {
     'charts/todo-backend/values.yaml',
     'test/e2e/app.test.ts',
     'scripts/deploy.mjs',
+    'scripts/lib/docker.mjs',
     'docs/contracts.md',
     'apps/backend/Dockerfile',
   ])('keeps out %s', (file) => {
@@ -81,7 +80,7 @@ describe('contextCopySources', () => {
 
   it('finds what the app Dockerfiles copy besides the pruned workspace', () => {
     const backend = fs.readFileSync(path.join(REPO_ROOT, 'apps/backend/Dockerfile'), 'utf8');
-    expect(contextCopySources(backend)).toEqual(['scripts/lib/prune-node-modules.mjs', 'tsconfig.base.json']);
+    expect(contextCopySources(backend)).toEqual(['tsconfig.base.json']);
   });
 });
 
@@ -176,70 +175,5 @@ describe('scripts/base-images.mjs helpers', () => {
     );
     expect(fs.readFileSync(path.join(root, 'etc/group'), 'utf8')).toContain('node:x:1000:');
     await expect(addUser(root, user)).rejects.toThrow(/already has node/);
-  });
-});
-
-describe('prune-node-modules', () => {
-  /** a package in the pnpm layout: node_modules/.pnpm/<id>/node_modules/<name> */
-  const pkg = (
-    root: string,
-    id: string,
-    name: string,
-    manifest: Record<string, unknown>,
-    links: Record<string, string> = {},
-  ) => {
-    const dir = path.join(root, 'node_modules/.pnpm', id, 'node_modules', name);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, ...manifest }));
-    fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = 1;\n');
-    fs.writeFileSync(path.join(dir, 'index.d.ts'), 'export {};\n');
-    fs.writeFileSync(path.join(dir, 'README.md'), '# readme\n');
-    for (const [dep, depId] of Object.entries(links)) {
-      const link = path.join(root, 'node_modules/.pnpm', id, 'node_modules', dep);
-      fs.mkdirSync(path.dirname(link), { recursive: true });
-      fs.symlinkSync(path.join(root, 'node_modules/.pnpm', depId, 'node_modules', dep), link);
-    }
-  };
-
-  it('keeps what the app reaches and drops optional peers nobody requires', () => {
-    const root = tmp();
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ dependencies: { auth: '1' } }));
-    pkg(
-      root,
-      'auth@1_next@16',
-      'auth',
-      {
-        dependencies: { core: '1' },
-        peerDependencies: { next: '*', kysely: '*' },
-        peerDependenciesMeta: { next: { optional: true } },
-      },
-      { core: 'core@1', next: 'next@16', kysely: 'kysely@1' },
-    );
-    pkg(root, 'core@1', 'core', {});
-    pkg(root, 'kysely@1', 'kysely', {});
-    pkg(root, 'next@16', 'next', { dependencies: { sharp: '1' } }, { sharp: 'sharp@1' });
-    pkg(root, 'sharp@1', 'sharp', {});
-    fs.symlinkSync(
-      path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/auth'),
-      path.join(root, 'node_modules/auth'),
-    );
-
-    expect(
-      runtimeEdges({
-        dependencies: { a: '1' },
-        optionalDependencies: { b: '1' },
-        peerDependencies: { c: '1', d: '1' },
-        peerDependenciesMeta: { d: { optional: true } },
-      }),
-    ).toEqual(['a', 'b', 'c']);
-
-    const result = pruneNodeModules({ root, log: () => {} });
-    expect(result.dropped.sort()).toEqual(['next@16', 'sharp@1']);
-    const store = fs.readdirSync(path.join(root, 'node_modules/.pnpm')).sort();
-    expect(store).toEqual(['auth@1_next@16', 'core@1', 'kysely@1']);
-    // the dangling link to next is gone; declarations and docs are stripped; code stays
-    expect(fs.existsSync(path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/next'))).toBe(false);
-    const auth = path.join(root, 'node_modules/.pnpm/auth@1_next@16/node_modules/auth');
-    expect(fs.readdirSync(auth).sort()).toEqual(['index.js', 'package.json']);
   });
 });
