@@ -113,17 +113,26 @@ ready() {
   ((DOCKER_OK)) && k wait --for=condition=Ready pod/from-docker --timeout=120s
   k get pods -o wide
 }
+# kube-proxy programs a new Service's rules asynchronously (1-3 s here after the endpoints
+# appear), so a request to a fresh Service or NodePort is retried for a bounded time.
+retry_for() { # seconds command...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
+}
 dns() {
   local ip body
   ip="$(k exec client -- probe lookup web.$NS.svc.cluster.local)"
   echo "web.$NS.svc.cluster.local -> $ip"; [[ "$ip" == "$(k get svc web -o jsonpath='{.spec.clusterIP}')" ]]
-  body="$(k exec client -- probe get http://web.$NS/)"
+  body="$(retry_for 30 k exec client -- probe get http://web.$NS/)"
   echo "via service DNS name: $body"; [[ "$body" == hello\ from\ web-* ]]
   ip="$(k exec client -- probe lookup kubernetes.default)"
   echo "kubernetes.default -> $ip"; [[ "$ip" == "$SERVICE_IP" ]]
 }
 nodeport() {
-  local body; body="$(curl -fsS --max-time 5 "http://127.0.0.1:$NODEPORT/")"
+  local body; body="$(retry_for 30 curl -fsS --max-time 5 "http://127.0.0.1:$NODEPORT/")"
   echo "via NodePort 127.0.0.1:$NODEPORT: $body"; [[ "$body" == hello\ from\ web-* ]]
 }
 pvc() {
