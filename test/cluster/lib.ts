@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppClient } from '../lib/app-client.js';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
@@ -214,35 +215,9 @@ export function recordFigure(name: string, value: number | string, unit = 's'): 
 }
 
 /** A browser-like client of the app through the frontend's NodePort (cookies, same origin). */
-export class Client {
-  cookies = new Map<string, string>();
-  constructor(readonly origin = APP_URL) {}
-
-  async request(method: string, pathname: string, body?: unknown, timeoutMs = 10_000): Promise<Response> {
-    const headers: Record<string, string> = { origin: this.origin, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(`${this.origin}${pathname}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair?.indexOf('=') ?? -1;
-      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  async json<T>(method: string, pathname: string, body?: unknown, expectStatus = 200): Promise<T> {
-    const res = await this.request(method, pathname, body);
-    const text = await res.text();
-    if (res.status !== expectStatus)
-      throw new Error(`${method} ${pathname} → ${res.status}: ${text.slice(0, 500)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+export class Client extends AppClient {
+  constructor(origin = APP_URL) {
+    super(origin, 10_000);
   }
 }
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppClient } from '../lib/app-client.js';
 import {
   announceSkip,
   buildAppImage,
@@ -40,38 +41,6 @@ const FRONTEND_TMPFS = [
   '/tmp:rw,noexec,nosuid,size=64m',
   '/app/apps/frontend/.next/cache:rw,uid=1000,gid=1000,size=64m',
 ];
-
-/** Cookie jar of one browser-like client, talking to the frontend's origin. */
-class Client {
-  cookies = new Map<string, string>();
-  constructor(readonly origin: string) {}
-
-  async request(method: string, pathname: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { origin: this.origin, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(`${this.origin}${pathname}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(20_000),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair?.indexOf('=') ?? -1;
-      if (pair && eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  async json<T>(method: string, pathname: string, body?: unknown, expectStatus = 200): Promise<T> {
-    const res = await this.request(method, pathname, body);
-    const text = await res.text();
-    expect(res.status, `${method} ${pathname} → ${res.status}: ${text.slice(0, 500)}`).toBe(expectStatus);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-}
 
 describe.skipIf(skip)('app containers', () => {
   const authSecret = randomSecret('canary-auth-secret');
@@ -287,7 +256,7 @@ describe.skipIf(skip)('app containers', () => {
   });
 
   it('loses nothing when the backend container stops (SIGTERM) and starts again mid-session', async () => {
-    const user = new Client(origin);
+    const user = new AppClient(origin, 20_000);
     const email = `restart-${Date.now()}@example.com`;
     const password = 'correct horse battery staple 42';
     await user.json('POST', '/api/auth/sign-up/email', { name: 'Restart Tester', email, password });
@@ -332,7 +301,7 @@ describe.skipIf(skip)('app containers', () => {
     expect(list.items.find((t) => t.id === created[0]?.id)?.completed).toBe(true);
 
     // and signing in again (a new session) sees the same tasks
-    const again = new Client(origin);
+    const again = new AppClient(origin, 20_000);
     await again.json('POST', '/api/auth/sign-in/email', { email, password });
     const list2 = await again.json<{ items: Array<{ title: string }> }>(
       'GET',
