@@ -127,6 +127,16 @@ export class ConversationService {
     return row;
   }
 
+  async rename(userId: string, id: string, title: string): Promise<ConversationView> {
+    const [row] = await this.db
+      .update(conversations)
+      .set({ title: title.replace(/\s+/g, ' ').trim().slice(0, 200) })
+      .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+      .returning();
+    if (!row) throw notFound('conversation');
+    return toConversation(row);
+  }
+
   async remove(userId: string, id: string): Promise<void> {
     const rows = await this.db
       .delete(conversations)
