@@ -21,6 +21,7 @@ describeEachDb('ChatKit protocol', (variant) => {
   let a: string;
   let b: string;
   let threadId: string;
+  let streamedIds: string[] = [];
   beforeAll(async () => {
     t = await createTestApp(variant);
     a = (await t.signUp()).token;
@@ -85,6 +86,7 @@ describeEachDb('ChatKit protocol', (variant) => {
     expect(done.item.content[0]?.text).toBe(deltas);
     expect(deltas).toMatch(/buy milk/i);
     expect(evs.at(-1)).toEqual({ type: 'client_effect', name: 'tasks.changed', data: {} });
+    streamedIds = evs.filter((e) => e.type === 'thread.item.done').map((e) => (e.item as { id: string }).id);
 
     // the tool really ran
     const tasks = (await t.app.inject({ url: '/api/tasks', headers: t.auth(a) })).json();
@@ -97,6 +99,8 @@ describeEachDb('ChatKit protocol', (variant) => {
     expect(list.headers['content-type']).toMatch(/^application\/json/);
     const page = list.json() as { data: { type: string }[]; has_more: boolean; after: string | null };
     expect(page.data.map((i) => i.type)).toEqual(['user_message', 'task', 'assistant_message']);
+    // the stored items carry the ids the stream announced
+    expect(page.data.map((i) => (i as unknown as { id: string }).id)).toEqual(streamedIds);
     expect(page.has_more).toBe(false);
 
     const got = (await ck(a, { type: 'threads.get_by_id', params: { thread_id: threadId } })).json();

@@ -194,6 +194,9 @@ export class ChatKitServer {
         });
       }
       const now = () => new Date().toISOString();
+      // The stored messages get the ids the stream announces, so items.list later returns the same items.
+      const ids = { user: randomUUID(), reply: randomUUID() };
+      let segments = 0;
       let open: AssistantMessageItem | undefined;
       const tools = new Map<string, TaskItem>();
       const closeMessage = () => {
@@ -210,11 +213,17 @@ export class ChatKitServer {
       const onEvent = (e: ChatEvent) => {
         switch (e.event) {
           case 'conversation':
-            emit({ type: 'thread.item.done', item: userItem(randomUUID(), threadId, now(), text) });
+            emit({ type: 'thread.item.done', item: userItem(ids.user, threadId, now(), text) });
             return;
           case 'text-delta': {
             if (!open) {
-              open = assistantItem(randomUUID(), threadId, now(), '');
+              // Text before and after tool calls is stored as one message; later parts get derived ids.
+              open = assistantItem(
+                segments++ ? `${ids.reply}.part${segments}` : ids.reply,
+                threadId,
+                now(),
+                '',
+              );
               const part = { type: 'output_text' as const, text: '', annotations: [] };
               emit({ type: 'thread.item.added', item: { ...open, content: [] } });
               emit({
@@ -238,7 +247,7 @@ export class ChatKitServer {
           }
           case 'tool-call': {
             closeMessage();
-            const item = taskItem(randomUUID(), threadId, now(), e.data.name, '', false);
+            const item = taskItem(`${ids.reply}.tool${tools.size}`, threadId, now(), e.data.name, '', false);
             tools.set(e.data.id, item);
             emit({ type: 'thread.item.added', item });
             return;
@@ -266,7 +275,7 @@ export class ChatKitServer {
             return;
         }
       };
-      await this.ctx.chat.turn(userId, threadId, text, onEvent, signal, isNew);
+      await this.ctx.chat.turn(userId, threadId, text, onEvent, signal, isNew, ids);
     };
   }
 }

@@ -110,13 +110,14 @@ export class ConversationService {
     content: string,
     toolCalls: StoredToolCall[] = [],
     at: Date = new Date(),
+    id?: string,
   ): Promise<MessageRow> {
     const now = at;
     // Independent statements: on a pool they run side by side.
     const [[row]] = await Promise.all([
       this.db
         .insert(messages)
-        .values({ conversationId, userId, role, content, toolCalls, createdAt: now })
+        .values({ ...(id ? { id } : {}), conversationId, userId, role, content, toolCalls, createdAt: now })
         .returning(),
       this.db
         .update(conversations)

@@ -30,6 +30,8 @@ export function ChatKitPanel({
       domainKey,
       fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
     },
+    // The app's theme at mount (the panel is client-only, so the document is there).
+    theme: document.documentElement.classList.contains('dark') ? 'dark' : 'light',
     history: { enabled: true, showDelete: true, showRename: true },
     startScreen: { greeting: 'What should I add to your list?' },
     composer: { placeholder: 'Message the assistant' },
