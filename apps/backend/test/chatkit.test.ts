@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectModel } from '../src/agent/models.js';
+import { loadConfig } from '../src/config.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { describeEachDb } from './helpers/db.js';
+import { startFakeOpenAI } from './helpers/fake-openai.js';
+import { pgliteVariant } from './helpers/pglite.js';
 
 type Ev = { type: string; [k: string]: unknown };
 const events = (body: string): Ev[] =>
@@ -216,6 +220,36 @@ describeEachDb('ChatKit protocol', (variant) => {
       expect(res.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(status);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json().code).toBe(code);
+    }
+  });
+});
+
+describe('ChatKit: a model failure', () => {
+  it('ends the stream with an error event (retry allowed), never a 500', async () => {
+    const fake = await startFakeOpenAI(() => ({ status: 500 }));
+    const t = await createTestApp(pgliteVariant, {
+      model: selectModel(loadConfig({ OPENAI_BASE_URL: fake.baseURL })),
+    });
+    try {
+      const { token } = await t.signUp();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/chatkit',
+        headers: t.auth(token),
+        payload: { type: 'threads.create', params: { input: input('hello') } },
+      });
+      expect(res.statusCode).toBe(200);
+      const evs = events(res.body);
+      expect(evs.map((e) => e.type).slice(0, 3)).toEqual([
+        'stream_options',
+        'thread.created',
+        'thread.item.done',
+      ]);
+      expect(evs.at(-1)).toMatchObject({ type: 'error', code: 'custom', allow_retry: true });
+      expect(String(evs.at(-1)?.message)).toMatch(/try again/);
+    } finally {
+      await t.close();
+      await fake.close();
     }
   });
 });
