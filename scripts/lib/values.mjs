@@ -122,6 +122,13 @@ export function chartValues(chart, cfg, target, o = {}) {
       }
       set['service.nodePort'] = n;
     }
+    for (const [env, value] of /** @type {const} */ ([
+      ['CHAT_UI', 'chatUi'],
+      ['CHATKIT_DOMAIN_KEY', 'chatkitDomainKey'],
+    ])) {
+      const v = cfg.get(env);
+      if (v) set[value] = v;
+    }
   }
   return { set, secret, images };
 }

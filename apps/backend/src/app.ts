@@ -23,6 +23,7 @@ import { TaskService } from './domain/tasks.js';
 import { installErrorHandling } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
+import { chatkitRoutes } from './routes/chatkit.js';
 import type { AppContext } from './routes/context.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
@@ -164,6 +165,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   await app.register(taskRoutes, { ctx });
   await app.register(conversationRoutes, { ctx });
   await app.register(chatRoutes, { ctx });
+  await app.register(chatkitRoutes, { ctx });
   await app.register(mcpRoutes, { ctx });
 
   return Object.assign(app, { ctx }) as unknown as FastifyInstance & { ctx: AppContext };

@@ -412,10 +412,19 @@ export const SPECS: ChartSpec[] = [
             PORT: '3000',
             HOSTNAME: '0.0.0.0',
             NODE_ENV: 'production',
+            CHAT_UI: 'builtin',
           });
+          expect(configData(o)).not.toHaveProperty('CHATKIT_DOMAIN_KEY');
           expect(get(find(o, 'Pod'), 'spec', 'containers', 0, 'env', 0, 'value')).toBe(
             'http://todo-frontend:3000/api/healthz',
           );
+        },
+      },
+      {
+        name: 'ChatKit UI (CHAT_UI, CHATKIT_DOMAIN_KEY in the ConfigMap)',
+        values: { chatUi: 'chatkit', chatkitDomainKey: 'domain_pk_test123' },
+        check: (o) => {
+          expect(configData(o)).toMatchObject({ CHAT_UI: 'chatkit', CHATKIT_DOMAIN_KEY: 'domain_pk_test123' });
         },
       },
       {
@@ -510,6 +519,8 @@ export const SPECS: ChartSpec[] = [
       { name: 'unknown top-level key', values: { backendURL: 'http://x:8000' }, path: '', key: 'backendURL' },
       { name: 'latest tag', values: { image: { tag: 'latest' } }, path: 'image.tag' },
       { name: 'backend URL without scheme', values: { backendUrl: 'todo-backend:8000' }, path: 'backendUrl' },
+      { name: 'unknown chat UI', values: { chatUi: 'fancy' }, path: 'chatUi' },
+      { name: 'ChatKit UI without a domain key', values: { chatUi: 'chatkit' }, path: 'chatkitDomainKey' },
       {
         name: 'negative memory limit',
         values: { resources: { limits: { memory: '-1Gi' } } },

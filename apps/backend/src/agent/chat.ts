@@ -117,13 +117,22 @@ export class ChatService {
     emit: (e: ChatEvent) => void,
     signal: AbortSignal,
     newConversation = false,
+    ids: { user?: string; reply?: string } = {},
   ): Promise<void> {
     const { tasks, conversations } = this.deps;
     // The route has already checked that the conversation belongs to the user; a new one is empty.
     const history = newConversation
       ? []
       : await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40, true);
-    const userRow = await conversations.append(userId, conversationId, 'user', message);
+    const userRow = await conversations.append(
+      userId,
+      conversationId,
+      'user',
+      message,
+      [],
+      new Date(),
+      ids.user,
+    );
     emit({ event: 'conversation', data: { conversationId } });
 
     const toolCalls: StoredToolCall[] = [];
@@ -223,7 +232,15 @@ export class ChatService {
     // The reply is stored after the user's message even when both happen in the same millisecond.
     const at = new Date(Math.max(Date.now(), userRow.createdAt.getTime() + 1));
     const content = failure ? text || `(${failure.message})` : text;
-    const reply = await conversations.append(userId, conversationId, 'assistant', content, toolCalls, at);
+    const reply = await conversations.append(
+      userId,
+      conversationId,
+      'assistant',
+      content,
+      toolCalls,
+      at,
+      ids.reply,
+    );
     if (failure) emit({ event: 'error', data: failure });
     else emit({ event: 'done', data: { messageId: reply.id, tasksChanged } });
   }

@@ -110,13 +110,14 @@ export class ConversationService {
     content: string,
     toolCalls: StoredToolCall[] = [],
     at: Date = new Date(),
+    id?: string,
   ): Promise<MessageRow> {
     const now = at;
     // Independent statements: on a pool they run side by side.
     const [[row]] = await Promise.all([
       this.db
         .insert(messages)
-        .values({ conversationId, userId, role, content, toolCalls, createdAt: now })
+        .values({ ...(id ? { id } : {}), conversationId, userId, role, content, toolCalls, createdAt: now })
         .returning(),
       this.db
         .update(conversations)
@@ -125,6 +126,16 @@ export class ConversationService {
     ]);
     if (!row) throw new Error('insert returned no row');
     return row;
+  }
+
+  async rename(userId: string, id: string, title: string): Promise<ConversationView> {
+    const [row] = await this.db
+      .update(conversations)
+      .set({ title: title.replace(/\s+/g, ' ').trim().slice(0, 200) })
+      .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+      .returning();
+    if (!row) throw notFound('conversation');
+    return toConversation(row);
   }
 
   async remove(userId: string, id: string): Promise<void> {

@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/lib/api';
+import type { ChatUi } from '@/lib/server/chat-ui';
 import type { AssistantInfo } from '@/lib/types';
 import { TaskBoard } from './TaskBoard';
 import { ThemeToggle } from './ThemeToggle';
@@ -16,9 +17,8 @@ interface User {
 type Tab = 'tasks' | 'chat';
 
 // The chat (assistant-ui and its dependencies) loads right after the board, outside the first-load bundle.
-const ChatPanel = dynamic(() => import('./ChatPanel').then((m) => m.ChatPanel), {
-  ssr: false,
-  loading: () => (
+function ChatLoading() {
+  return (
     <section
       aria-label="Assistant"
       aria-busy="true"
@@ -26,10 +26,21 @@ const ChatPanel = dynamic(() => import('./ChatPanel').then((m) => m.ChatPanel), 
     >
       Loading assistant…
     </section>
-  ),
+  );
+}
+
+const ChatPanel = dynamic(() => import('./ChatPanel').then((m) => m.ChatPanel), {
+  ssr: false,
+  loading: ChatLoading,
 });
 
-export function AppShell({ user }: { user: User }) {
+// OpenAI ChatKit (CHAT_UI=chatkit) loads only when selected, so the default bundle is unchanged.
+const ChatKitPanel = dynamic(() => import('./ChatKitPanel').then((m) => m.ChatKitPanel), {
+  ssr: false,
+  loading: ChatLoading,
+});
+
+export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; chatUi?: ChatUi }) {
   const [refreshKey, setRefreshKey] = useState(0);
   const [assistant, setAssistant] = useState<AssistantInfo | null>(null);
   const [tab, setTab] = useState<Tab>('tasks');
@@ -120,7 +131,11 @@ export function AppShell({ user }: { user: User }) {
           <TaskBoard refreshKey={refreshKey} />
         </div>
         <div id="chat-panel" className={`min-h-0 lg:block ${tab === 'chat' ? 'block' : 'hidden'}`}>
-          <ChatPanel onTasksChanged={onTasksChanged} offline={assistant?.mode === 'offline'} />
+          {chatUi.kind === 'chatkit' ? (
+            <ChatKitPanel domainKey={chatUi.domainKey} onTasksChanged={onTasksChanged} />
+          ) : (
+            <ChatPanel onTasksChanged={onTasksChanged} offline={assistant?.mode === 'offline'} />
+          )}
         </div>
       </main>
     </div>

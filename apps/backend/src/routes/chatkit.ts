@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SessionResolver } from '../auth/session.js';
+import { ChatKitRequestSchema } from '../chatkit/schemas.js';
+import { ChatKitServer } from '../chatkit/server.js';
+import type { ThreadStreamEvent } from '../chatkit/types.js';
+import { ProblemSchema } from '../http/problem.js';
+import type { AppContext } from './context.js';
+
+const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+
+/** OpenAI ChatKit's custom-backend protocol; a ChatKit thread is one of the user's conversations. */
+export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { sessions, config } = ctx;
+  const server = new ChatKitServer(ctx);
+
+  app.post(
+    '/api/chatkit',
+    {
+      config: {
+        rateLimit: {
+          max: config.rateLimitChatPerMinute,
+          timeWindow: '1 minute',
+          keyGenerator: (request) =>
+            SessionResolver.credentialKey(request.headers)?.slice(0, 200) ?? request.ip,
+        },
+      },
+      schema: {
+        tags: ['chat'],
+        summary: 'OpenAI ChatKit server protocol',
+        description:
+          '`threads.create` and `threads.add_user_message` answer `text/event-stream` with ChatKit thread ' +
+          'events (`data: {"type": …}`); `threads.list`, `threads.get_by_id`, `items.list`, `threads.update`, ' +
+          '`threads.delete` and `items.feedback` answer JSON. See docs/chatkit.md.',
+        security,
+        body: ChatKitRequestSchema,
+        response: {
+          200: z.unknown().describe('JSON, or text/event-stream for streaming requests'),
+          400: ProblemSchema,
+          401: ProblemSchema,
+          404: ProblemSchema,
+          429: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await sessions.require(request);
+      const body = request.body;
+      if (body.type !== 'threads.create' && body.type !== 'threads.add_user_message') {
+        return reply
+          .code(200)
+          .type('application/json; charset=utf-8')
+          .send(await server.handle(user.id, body));
+      }
+      const run = await server.prepareTurn(user.id, body);
+
+      reply.hijack();
+      const raw = reply.raw;
+      const headers: Record<string, string | string[] | number> = {};
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
+      raw.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      raw.flushHeaders();
+
+      const abort = new AbortController();
+      raw.on('close', () => {
+        if (!raw.writableFinished) abort.abort();
+      });
+      const emit = (e: ThreadStreamEvent) => {
+        if (!raw.destroyed && !raw.writableEnded) raw.write(`data: ${JSON.stringify(e)}\n\n`);
+      };
+      const turn = run(emit, abort.signal)
+        .catch((err) => {
+          request.log.error({ err }, 'chatkit turn failed');
+          emit({
+            type: 'error',
+            code: 'stream.error',
+            message: 'Something went wrong. Please try again.',
+            allow_retry: true,
+          });
+        })
+        .finally(() => raw.end());
+      ctx.openStreams.add(turn);
+      try {
+        await turn;
+      } finally {
+        ctx.openStreams.delete(turn);
+      }
+    },
+  );
+};

@@ -1,0 +1,74 @@
+import { render, screen } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chatUi } from '@/lib/server/chat-ui';
+import { json, mockFetch } from '@/test/fetch-mock';
+import { AppShell } from '../AppShell';
+
+const chatkitOptions: unknown[] = [];
+
+vi.mock('@openai/chatkit-react', () => ({
+  useChatKit: (options: unknown) => {
+    chatkitOptions.push(options);
+    return { control: { options } };
+  },
+  ChatKit: (props: { className?: string }) => (
+    <div data-testid="openai-chatkit" className={props.className} />
+  ),
+}));
+
+beforeAll(() => {
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+  Element.prototype.scrollTo ??= () => {};
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  chatkitOptions.length = 0;
+});
+
+const user = { name: 'Ada', email: 'ada@example.com' };
+const routes = {
+  'GET /api/assistant': () => json({ mode: 'offline', model: 'offline' }),
+  'GET /api/tasks': () => json({ items: [], nextCursor: null }),
+  'GET /api/conversations': () => json({ items: [] }),
+};
+
+describe('chat UI switch', () => {
+  it('reads CHAT_UI and CHATKIT_DOMAIN_KEY at runtime, and needs both', () => {
+    expect(chatUi({})).toEqual({ kind: 'builtin' });
+    expect(chatUi({ CHAT_UI: 'chatkit' })).toEqual({ kind: 'builtin' });
+    expect(chatUi({ CHAT_UI: 'builtin', CHATKIT_DOMAIN_KEY: 'dk' })).toEqual({ kind: 'builtin' });
+    expect(chatUi({ CHAT_UI: 'ChatKit', CHATKIT_DOMAIN_KEY: ' domain_pk_1 ' })).toEqual({
+      kind: 'chatkit',
+      domainKey: 'domain_pk_1',
+    });
+  });
+
+  it('renders the ChatKit container pointed at /api/chatkit in chatkit mode', async () => {
+    mockFetch(routes);
+    render(<AppShell user={user} chatUi={{ kind: 'chatkit', domainKey: 'domain_pk_test' }} />);
+    expect(await screen.findByTestId('openai-chatkit')).toBeInTheDocument();
+    expect(screen.getByTestId('chatkit-panel')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Message the assistant')).not.toBeInTheDocument();
+    const options = chatkitOptions.at(-1) as {
+      api: { url: string; domainKey: string };
+      onResponseEnd: () => void;
+    };
+    expect(options.api).toMatchObject({ url: '/api/chatkit', domainKey: 'domain_pk_test' });
+    expect(typeof options.onResponseEnd).toBe('function');
+    // the web component's script comes from OpenAI's CDN
+    expect(document.querySelector('script[src*="cdn.platform.openai.com"]')).not.toBeNull();
+  });
+
+  it('renders the built-in panel by default', async () => {
+    mockFetch(routes);
+    render(<AppShell user={user} />);
+    expect(await screen.findByLabelText('Message the assistant')).toBeInTheDocument();
+    expect(screen.queryByTestId('chatkit-panel')).not.toBeInTheDocument();
+    expect(chatkitOptions).toHaveLength(0);
+  });
+});
