@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatEvent } from '../agent/chat.js';
 import { SessionResolver } from '../auth/session.js';
+import { streamEvents } from '../http/event-stream.js';
 import { ProblemSchema } from '../http/problem.js';
 import type { AppContext } from './context.js';
 
@@ -63,43 +64,24 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         ? await conversations.get(user.id, conversationId)
         : await conversations.create(user.id, message);
 
-      reply.hijack();
-      const raw = reply.raw;
-      const headers: Record<string, string | string[] | number> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
-      raw.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-        'x-request-id': request.id,
-      });
-      raw.flushHeaders();
-
-      const abort = new AbortController();
-      raw.on('close', () => {
-        if (!raw.writableFinished) abort.abort();
-      });
-      const emit = (e: ChatEvent) => {
-        if (!raw.destroyed && !raw.writableEnded)
-          raw.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
-      };
-      const turn = ctx.chat
-        .turn(user.id, conversation.id, message, emit, abort.signal, !conversationId)
-        .catch((err) => {
-          request.log.error({ err }, 'chat turn failed');
-          emit({
-            event: 'error',
-            data: { code: 'internal_error', message: 'Something went wrong. Please try again.' },
-          });
-        })
-        .finally(() => raw.end());
-      ctx.openStreams.add(turn);
-      try {
-        await turn;
-      } finally {
-        ctx.openStreams.delete(turn);
-      }
+      await streamEvents(
+        request,
+        reply,
+        ctx.openStreams,
+        (write, signal) =>
+          ctx.chat.turn(
+            user.id,
+            conversation.id,
+            message,
+            (e: ChatEvent) => write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`),
+            signal,
+            !conversationId,
+          ),
+        (write) =>
+          write(
+            `event: error\ndata: ${JSON.stringify({ code: 'internal_error', message: 'Something went wrong. Please try again.' })}\n\n`,
+          ),
+      );
     },
   );
 };

@@ -4,6 +4,7 @@ import { SessionResolver } from '../auth/session.js';
 import { ChatKitRequestSchema } from '../chatkit/schemas.js';
 import { ChatKitServer } from '../chatkit/server.js';
 import type { ThreadStreamEvent } from '../chatkit/types.js';
+import { streamEvents } from '../http/event-stream.js';
 import { ProblemSchema } from '../http/problem.js';
 import type { AppContext } from './context.js';
 
@@ -54,43 +55,22 @@ export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       }
       const run = await server.prepareTurn(user.id, body);
 
-      reply.hijack();
-      const raw = reply.raw;
-      const headers: Record<string, string | string[] | number> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
-      raw.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-        'x-request-id': request.id,
-      });
-      raw.flushHeaders();
-
-      const abort = new AbortController();
-      raw.on('close', () => {
-        if (!raw.writableFinished) abort.abort();
-      });
-      const emit = (e: ThreadStreamEvent) => {
-        if (!raw.destroyed && !raw.writableEnded) raw.write(`data: ${JSON.stringify(e)}\n\n`);
-      };
-      const turn = run(emit, abort.signal)
-        .catch((err) => {
-          request.log.error({ err }, 'chatkit turn failed');
-          emit({
-            type: 'error',
-            code: 'stream.error',
-            message: 'Something went wrong. Please try again.',
-            allow_retry: true,
-          });
-        })
-        .finally(() => raw.end());
-      ctx.openStreams.add(turn);
-      try {
-        await turn;
-      } finally {
-        ctx.openStreams.delete(turn);
-      }
+      const frame = (e: ThreadStreamEvent) => `data: ${JSON.stringify(e)}\n\n`;
+      await streamEvents(
+        request,
+        reply,
+        ctx.openStreams,
+        (write, signal) => run((e) => write(frame(e)), signal),
+        (write) =>
+          write(
+            frame({
+              type: 'error',
+              code: 'stream.error',
+              message: 'Something went wrong. Please try again.',
+              allow_retry: true,
+            }),
+          ),
+      );
     },
   );
 };

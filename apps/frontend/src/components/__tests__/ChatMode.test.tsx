@@ -51,7 +51,7 @@ describe('chat UI switch', () => {
   it('renders the ChatKit container pointed at /api/chatkit in chatkit mode', async () => {
     mockFetch(routes);
     render(<AppShell user={user} chatUi={{ kind: 'chatkit', domainKey: 'domain_pk_test' }} />);
-    expect(await screen.findByTestId('openai-chatkit')).toBeInTheDocument();
+    expect(await screen.findByTestId('openai-chatkit', undefined, { timeout: 15_000 })).toBeInTheDocument();
     expect(screen.getByTestId('chatkit-panel')).toBeInTheDocument();
     expect(screen.queryByLabelText('Message the assistant')).not.toBeInTheDocument();
     const options = chatkitOptions.at(-1) as {
@@ -67,7 +67,10 @@ describe('chat UI switch', () => {
   it('renders the built-in panel by default', async () => {
     mockFetch(routes);
     render(<AppShell user={user} />);
-    expect(await screen.findByLabelText('Message the assistant')).toBeInTheDocument();
+    // the panel is a lazily loaded chunk: on a busy machine its import takes more than findBy's 1 s default
+    expect(
+      await screen.findByLabelText('Message the assistant', undefined, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(screen.queryByTestId('chatkit-panel')).not.toBeInTheDocument();
     expect(chatkitOptions).toHaveLength(0);
   });
