@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatEvent } from '../agent/chat.js';
-import { SessionResolver } from '../auth/session.js';
 import { streamEvents } from '../http/event-stream.js';
 import { ProblemSchema } from '../http/problem.js';
+import { chatTurnRateLimit } from './chat-turn-limits.js';
 import type { AppContext } from './context.js';
-
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+import { security } from './security.js';
 
 export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { sessions, conversations, config } = ctx;
@@ -28,14 +27,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/api/chat',
     {
-      config: {
-        rateLimit: {
-          max: config.rateLimitChatPerMinute,
-          timeWindow: '1 minute',
-          keyGenerator: (request) =>
-            SessionResolver.credentialKey(request.headers)?.slice(0, 200) ?? request.ip,
-        },
-      },
+      config: chatTurnRateLimit(config),
       schema: {
         tags: ['chat'],
         summary: 'One chat turn, answered as server-sent events',

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SessionResolver } from '../auth/session.js';
 import { ChatKitRequestSchema } from '../chatkit/schemas.js';
 import { ChatKitServer } from '../chatkit/server.js';
 import type { ThreadStreamEvent } from '../chatkit/types.js';
 import { streamEvents } from '../http/event-stream.js';
 import { ProblemSchema } from '../http/problem.js';
+import { chatTurnRateLimit } from './chat-turn-limits.js';
 import type { AppContext } from './context.js';
-
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+import { security } from './security.js';
 
 /** OpenAI ChatKit's custom-backend protocol; a ChatKit thread is one of the user's conversations. */
 export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -18,14 +17,7 @@ export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.post(
     '/api/chatkit',
     {
-      config: {
-        rateLimit: {
-          max: config.rateLimitChatPerMinute,
-          timeWindow: '1 minute',
-          keyGenerator: (request) =>
-            SessionResolver.credentialKey(request.headers)?.slice(0, 200) ?? request.ip,
-        },
-      },
+      config: chatTurnRateLimit(config),
       schema: {
         tags: ['chat'],
         summary: 'OpenAI ChatKit server protocol',

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { ConversationSchema, IdParams, MessageSchema } from '../domain/schemas.js';
 import { ProblemSchema } from '../http/problem.js';
 import type { AppContext } from './context.js';
+import { security } from './security.js';
 
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema };
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {

@@ -11,10 +11,9 @@ import {
 } from '../domain/schemas.js';
 import { ProblemSchema } from '../http/problem.js';
 import type { AppContext } from './context.js';
+import { security } from './security.js';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema };
-const security: { [name: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
-
 export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { tasks, sessions } = ctx;
 
