@@ -61,7 +61,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // While draining, a request that still arrives on a kept-alive connection (the frontend proxy
+    // reuses its sockets) is served, not refused with a bare 503: the pod has already left its
+    // Service during SHUTDOWN_DELAY_MS, and a rolling update must not fail a single request.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   // JSON only: any other body type is a 415 problem rather than a string the schemas reject.
