@@ -91,8 +91,17 @@ fi
 # --- PostgreSQL server on loopback ------------------------------------------------------------
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   log "starting PostgreSQL"
+  # The socket directory must belong to this machine's postgres user: a stale owner (an older
+  # base-image build chowned the host's /run/postgresql) stops the server from replacing its
+  # own leftover lock file after an unclean shutdown.
+  install -d -o postgres -g postgres -m 2775 /run/postgresql
   pg_ctlcluster "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+    log "PostgreSQL did not start; its log follows"
+    tail -n 20 /var/log/postgresql/postgresql-*-main.log >&2 || true
+    exit 1
+  fi
 fi
 su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='todo'\"" | grep -q 1 || \
   su postgres -c "psql -qc \"CREATE ROLE todo LOGIN SUPERUSER PASSWORD 'todo'\""

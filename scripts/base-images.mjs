@@ -14,6 +14,7 @@
  */
 import { $, chalk, fs, minimist, os, path } from 'zx';
 import { buildImage, dockerBin, imageExists, inspectImage, requireEngine } from './lib/docker.mjs';
+import { inRootfs } from './lib/rootfs.mjs';
 import { formatDuration, runMain, step, UserError } from './lib/timed-step.mjs';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a JS template
@@ -209,9 +210,9 @@ async function freshRoot(tarball, cacheDir) {
   await fs.mkdirp(root);
   await $({ quiet: true })`tar --numeric-owner -C ${root} -xf ${tarball}`;
   // keep later apt installs slim too (the same exclusions as debian:bookworm-slim)
-  await fs.mkdirp(path.join(root, 'etc/dpkg/dpkg.cfg.d'));
+  await fs.mkdirp(await inRootfs(root, 'etc/dpkg/dpkg.cfg.d'));
   await fs.writeFile(
-    path.join(root, 'etc/dpkg/dpkg.cfg.d/docker-slim'),
+    await inRootfs(root, 'etc/dpkg/dpkg.cfg.d/docker-slim'),
     `${['path-exclude /usr/share/doc/*', 'path-include /usr/share/doc/*/copyright', 'path-exclude /usr/share/man/*', 'path-exclude /usr/share/info/*', 'path-exclude /usr/share/locale/*', 'path-include /usr/share/locale/locale.alias'].join('\n')}\n`,
   );
   return { work, root };
@@ -225,7 +226,7 @@ async function freshRoot(tarball, cacheDir) {
 export async function addUser(root, u) {
   /** @param {string} rel @param {string} line @param {(l: string) => boolean} exists */
   const append = async (rel, line, exists) => {
-    const file = path.join(root, rel);
+    const file = await inRootfs(root, rel);
     const text = (await fs.pathExists(file)) ? await fs.readFile(file, 'utf8') : '';
     const lines = text.split('\n').filter(Boolean);
     if (lines.some(exists))
@@ -255,7 +256,7 @@ async function addHostCAs(root) {
   const files = (await fs.pathExists(srcDir))
     ? (await fs.readdir(srcDir)).filter((/** @type {string} */ f) => f.endsWith('.crt'))
     : [];
-  const dest = path.join(root, 'usr/local/share/ca-certificates');
+  const dest = await inRootfs(root, 'usr/local/share/ca-certificates');
   await fs.mkdirp(dest);
   for (const f of files) await fs.copy(path.join(srcDir, f), path.join(dest, f));
   await $({ quiet: true })`chroot ${root} update-ca-certificates`;
@@ -275,11 +276,11 @@ async function slim(root) {
   })`find ${root}/usr/share/locale -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +`;
   await $({ quiet: true, nothrow: true })`find ${root}/usr/share/doc -type f ! -name copyright -delete`;
   await $({ quiet: true, nothrow: true })`find ${root}/usr/share/doc -type d -empty -delete`;
-  await fs.mkdirp(path.join(root, 'usr/share/doc'));
-  await fs.mkdirp(path.join(root, 'usr/share/man'));
+  await fs.mkdirp(await inRootfs(root, 'usr/share/doc'));
+  await fs.mkdirp(await inRootfs(root, 'usr/share/man'));
   // resolv.conf and hostname are provided by the engine at run time
-  await fs.writeFile(path.join(root, 'etc/resolv.conf'), '');
-  await fs.writeFile(path.join(root, 'etc/hostname'), '');
+  await fs.writeFile(await inRootfs(root, 'etc/resolv.conf'), '');
+  await fs.writeFile(await inRootfs(root, 'etc/hostname'), '');
 }
 
 /**
@@ -332,8 +333,8 @@ async function buildNode(opts) {
         await fs.mkdirp(path.join(unpack, pkg));
         await $({ quiet: true })`tar -C ${path.join(unpack, pkg)} -xzf ${file} --no-same-owner`;
       }
-      const bin = path.join(root, 'usr/local/bin');
-      const lib = path.join(root, 'usr/local/lib/node_modules');
+      const bin = await inRootfs(root, 'usr/local/bin');
+      const lib = await inRootfs(root, 'usr/local/lib/node_modules');
       await fs.mkdirp(bin);
       await fs.mkdirp(lib);
       await fs.copy(path.join(unpack, 'node/package/bin/node'), path.join(bin, 'node'));
@@ -363,8 +364,8 @@ async function buildNode(opts) {
         shell: '/bin/bash',
         gecos: '',
       });
-      await fs.mkdirp(path.join(root, 'home/node'));
-      await fs.chown(path.join(root, 'home/node'), 1000, 1000);
+      await fs.mkdirp(await inRootfs(root, 'home/node'));
+      await fs.chown(await inRootfs(root, 'home/node'), 1000, 1000);
       const cas = await addHostCAs(root);
       info(`host CA certificates added to the system store: ${cas.length ? cas.join(', ') : '(none found)'}`);
       const r = await $({
@@ -414,18 +415,20 @@ async function buildPostgres(opts) {
       });
       const security = opts.mirror.replace(/\/debian\/?$/, '/debian-security');
       await fs.writeFile(
-        path.join(root, 'etc/apt/sources.list'),
+        await inRootfs(root, 'etc/apt/sources.list'),
         `deb ${opts.mirror} bookworm main\ndeb ${opts.mirror} bookworm-updates main\ndeb ${security} bookworm-security main\n`,
       );
       // no services started by maintainer scripts; no default cluster (the entrypoint makes one)
-      await fs.writeFile(path.join(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-      await fs.mkdirp(path.join(root, 'etc/postgresql-common'));
+      await fs.writeFile(await inRootfs(root, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', {
+        mode: 0o755,
+      });
+      await fs.mkdirp(await inRootfs(root, 'etc/postgresql-common'));
       await fs.writeFile(
-        path.join(root, 'etc/postgresql-common/createcluster.conf'),
+        await inRootfs(root, 'etc/postgresql-common/createcluster.conf'),
         'create_main_cluster = false\n',
       );
-      await fs.copy('/etc/resolv.conf', path.join(root, 'etc/resolv.conf'), { dereference: true });
-      await $({ quiet: true })`mount -t proc proc ${path.join(root, 'proc')}`;
+      await fs.copy('/etc/resolv.conf', await inRootfs(root, 'etc/resolv.conf'), { dereference: true });
+      await $({ quiet: true })`mount -t proc proc ${await inRootfs(root, 'proc')}`;
       try {
         const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
         const apt = [
@@ -442,22 +445,23 @@ async function buildPostgres(opts) {
           await $({ quiet: true, env })`chroot ${root} dpkg-query -W ${DPKG_VERSION_FORMAT} postgresql-15`
         ).stdout.trim();
       } finally {
-        await $({ quiet: true, nothrow: true })`umount ${path.join(root, 'proc')}`;
+        await $({ quiet: true, nothrow: true })`umount ${await inRootfs(root, 'proc')}`;
       }
       info(`postgresql-15 ${pgVersion}`);
-      await fs.remove(path.join(root, 'usr/sbin/policy-rc.d'));
+      await fs.remove(await inRootfs(root, 'usr/sbin/policy-rc.d'));
       // a generated snakeoil key must not ship in an image
       await $({
         quiet: true,
         nothrow: true,
       })`rm -f ${root}/etc/ssl/private/ssl-cert-snakeoil.key ${root}/etc/ssl/certs/ssl-cert-snakeoil.pem`;
       for (const dir of ['var/run/postgresql', 'var/lib/postgresql/data']) {
-        await fs.mkdirp(path.join(root, dir));
-        await fs.chown(path.join(root, dir), 999, 999);
+        const hostPath = await inRootfs(root, dir);
+        await fs.mkdirp(hostPath);
+        await fs.chown(hostPath, 999, 999);
       }
-      await fs.chmod(path.join(root, 'var/run/postgresql'), 0o3775);
-      await fs.chmod(path.join(root, 'var/lib/postgresql/data'), 0o700);
-      await fs.chown(path.join(root, 'var/lib/postgresql'), 999, 999);
+      await fs.chmod(await inRootfs(root, 'var/run/postgresql'), 0o3775);
+      await fs.chmod(await inRootfs(root, 'var/lib/postgresql/data'), 0o700);
+      await fs.chown(await inRootfs(root, 'var/lib/postgresql'), 999, 999);
       await slim(root);
     });
     await step(`docker import + build ${name}`, () =>
@@ -470,7 +474,7 @@ async function buildPostgres(opts) {
       }),
     );
   } finally {
-    await $({ quiet: true, nothrow: true })`umount ${path.join(root, 'proc')}`;
+    await $({ quiet: true, nothrow: true })`umount ${await inRootfs(root, 'proc')}`;
     await $({ quiet: true, nothrow: true })`rm -rf ${work}`;
   }
 }

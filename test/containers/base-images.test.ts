@@ -57,6 +57,17 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
     await ensureBaseImages();
   });
 
+  it("leaves the host's own /run/postgresql alone (the image's var/run is a link to /run)", () => {
+    // an earlier build followed the root filesystem's absolute var/run link and chowned the
+    // host's socket directory to uid 999, so the host's PostgreSQL could not restart
+    const hostPostgres = fs
+      .readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'));
+    if (!hostPostgres || !fs.existsSync('/run/postgresql')) return;
+    expect(fs.statSync('/run/postgresql').uid).toBe(Number(hostPostgres.split(':')[2]));
+  });
+
   it('is idempotent: a second run skips the present images', async () => {
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--no-pull']);
     expect(r.code, r.stderr).toBe(0);
@@ -175,6 +186,21 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
 
     afterAll(async () => {
       await removeContainer(name);
+    });
+
+    it('owns its socket and data directories as uid 999', async () => {
+      const r = await docker([
+        'run',
+        '--rm',
+        '--entrypoint',
+        'stat',
+        POSTGRES_STAND_IN,
+        '-c',
+        '%u %a',
+        '/var/run/postgresql',
+        '/var/lib/postgresql/data',
+      ]);
+      expect(r.stdout.trim().split('\n')).toEqual(['999 3775', '999 700']);
     });
 
     it('answers pg_isready', async () => {
