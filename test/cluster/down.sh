@@ -13,8 +13,7 @@ PURGE=0; [[ "${1:-}" == --purge ]] && PURGE=1
 stop() { # stop NAME [grace seconds]
   local name="$1" grace="${2:-10}" f="$RUN_DIR/$1.pid" pid i
   [[ -f "$f" ]] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid="$(live_pid "$name")"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { log "$name did not stop in ${grace}s: SIGKILL"; kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"; }
@@ -34,7 +33,7 @@ stop_workloads() {
   ids="$(ctrk containers ls -q 2>/dev/null)"
   for id in $ids; do ctrk containers delete "$id" >/dev/null 2>&1; done
 }
-running_containerd() { [[ -f "$RUN_DIR/containerd.pid" ]] && kill -0 "$(cat "$RUN_DIR/containerd.pid")" 2>/dev/null; }
+running_containerd() { live_pid containerd >/dev/null; }
 
 clean_shims() { # shims of our containerd only (their command line carries our socket)
   local pid

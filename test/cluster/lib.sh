@@ -45,3 +45,17 @@ step() {
 on_fail_report() {
   trap 'rc=$?; if [[ $rc != 0 && -n "$CURRENT_STEP" ]]; then log "FAILED in step: $CURRENT_STEP (exit $rc); logs in $LOG_DIR"; fi' EXIT
 }
+
+# Pid files hold "PID START" (START: the process's start time in ticks since boot). This /run
+# may live on disk and survive a reboot, so a bare pid could name an unrelated process by now.
+proc_start() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+save_pid() { echo "$2 $(proc_start "$2")" > "$RUN_DIR/$1.pid"; }
+# live_pid NAME: prints the recorded pid when that very process is still running
+live_pid() {
+  local f="$RUN_DIR/$1.pid" pid start
+  [[ -f "$f" ]] || return 1
+  read -r pid start < "$f" || [[ -n "${pid:-}" ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ -n "$start" && "$(proc_start "$pid")" == "$start" ]] || return 1
+  echo "$pid"
+}

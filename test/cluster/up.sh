@@ -34,12 +34,12 @@ install_packages() {
 
 # ---------------------------------------------------------------------------------------------
 # Processes are started with setsid, their pid in $RUN_DIR/<name>.pid, output in $LOG_DIR.
-running() { local f="$RUN_DIR/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
+running() { live_pid "$1" >/dev/null; }
 start() {
   local name="$1"; shift
-  if running "$name"; then log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; return 0; fi
+  if running "$name"; then log "$name already running (pid $(live_pid "$name"))"; return 0; fi
   setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 < /dev/null &
-  echo $! > "$RUN_DIR/$name.pid"
+  save_pid "$name" $!
 }
 wait_for() { # wait_for SECONDS description cmd...
   local t="$1" what="$2" i; shift 2
