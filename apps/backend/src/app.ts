@@ -19,6 +19,7 @@ import { SessionResolver } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { ConversationService } from './domain/conversations.js';
+import { TaskListCache } from './domain/task-list-cache.js';
 import { TaskService } from './domain/tasks.js';
 import { installErrorHandling } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
@@ -83,7 +84,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     trustedOrigins: config.trustedOrigins,
     production: config.isProduction,
   });
-  const tasks = new TaskService(database.db);
+  const tasks = new TaskService(database.db, new TaskListCache(config.taskListCacheMb * 1024 * 1024));
   const conversations = new ConversationService(database.db);
   const model = opts.model ?? selectModel(config);
   const chat = new ChatService({

@@ -32,6 +32,8 @@ export interface Config {
   maxMessageLength: number;
   /** Model-call timeout for remote models. */
   modelTimeoutMs: number;
+  /** Memory for rendered task-list pages, in MiB (0: off). */
+  taskListCacheMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', nodeEnv === 'production' ? 5_000 : 0),
     rateLimitAuthPerMinute: int(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 60, 1),
     rateLimitChatPerMinute: int(env, 'RATE_LIMIT_CHAT_PER_MINUTE', 30, 1),
+    taskListCacheMb: int(env, 'TASK_LIST_CACHE_MB', 32),
     agentMaxTurns: int(env, 'AGENT_MAX_TURNS', 6, 1),
     maxMessageLength: int(env, 'CHAT_MAX_MESSAGE_LENGTH', 4000, 1),
     modelTimeoutMs: int(env, 'MODEL_TIMEOUT_MS', 60_000, 1),

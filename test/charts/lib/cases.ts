@@ -424,7 +424,10 @@ export const SPECS: ChartSpec[] = [
         name: 'ChatKit UI (CHAT_UI, CHATKIT_DOMAIN_KEY in the ConfigMap)',
         values: { chatUi: 'chatkit', chatkitDomainKey: 'domain_pk_test123' },
         check: (o) => {
-          expect(configData(o)).toMatchObject({ CHAT_UI: 'chatkit', CHATKIT_DOMAIN_KEY: 'domain_pk_test123' });
+          expect(configData(o)).toMatchObject({
+            CHAT_UI: 'chatkit',
+            CHATKIT_DOMAIN_KEY: 'domain_pk_test123',
+          });
         },
       },
       {

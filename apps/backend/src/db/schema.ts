@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // ---- Better Auth tables (names and columns as its drizzle adapter expects) ----------------------
 
@@ -94,6 +94,17 @@ export const tasks = pgTable(
   ],
 );
 
+/**
+ * One row per user whose tasks ever changed: a trigger on `tasks` (drizzle/0001) bumps `version`
+ * in the same transaction as every insert, update and delete, so "is my cached page of this
+ * user's list still current?" is one primary-key read. No foreign key on purpose: the trigger also
+ * runs while a user's deletion cascades to their tasks, when the user row is already gone.
+ */
+export const taskListVersions = pgTable('task_list_versions', {
+  userId: text('user_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -136,7 +147,16 @@ export const messages = pgTable(
   (t) => [index('messages_conversation_created_idx').on(t.conversationId, t.createdAt)],
 );
 
-export const schema = { user, session, account, verification, tasks, conversations, messages };
+export const schema = {
+  user,
+  session,
+  account,
+  verification,
+  tasks,
+  taskListVersions,
+  conversations,
+  messages,
+};
 export type TaskRow = typeof tasks.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;

@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type TaskRow, tasks } from '../db/schema.js';
+import { type TaskRow, taskListVersions, tasks } from '../db/schema.js';
+import { etagOf } from '../http/etag.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import type { CreateTaskInput, ListTasksQuery, Sort, Task, UpdateTaskInput } from './schemas.js';
+import { TaskListCache, type TaskListPage } from './task-list-cache.js';
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -104,7 +106,19 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** Task operations, every one scoped to one user: an id of another user's task is "not found". */
 export class TaskService {
-  constructor(private readonly db: Db) {}
+  private readonly listVersion;
+
+  constructor(
+    private readonly db: Db,
+    private readonly listCache = new TaskListCache(0),
+  ) {
+    // a named prepared statement: parsed and planned once per pooled connection
+    this.listVersion = db
+      .select({ version: taskListVersions.version })
+      .from(taskListVersions)
+      .where(eq(taskListVersions.userId, sql.placeholder('userId')))
+      .prepare('task_list_version');
+  }
 
   /** WHERE conditions and ORDER BY of a list query (shared by both list forms). */
   private listQuery(userId: string, q: ListTasksQuery) {
@@ -151,13 +165,28 @@ export class TaskService {
   }
 
   /**
-   * The same page as `list`, as the JSON text of `{ items, nextCursor }`. PostgreSQL builds the
-   * items' JSON itself, so the hot REST path skips row decoding, Date objects and re-serialising.
+   * The same page as `list`, rendered: the JSON text of `{ items, nextCursor }` and its entity tag.
+   * Served from the list cache when the user's list version is unchanged since it was rendered
+   * (one primary-key read); otherwise PostgreSQL builds the JSON itself, so the hot REST path
+   * skips row decoding, Date objects and re-serialising.
    */
-  async listJson(userId: string, q: ListTasksQuery): Promise<string> {
+  async listPage(userId: string, q: ListTasksQuery): Promise<TaskListPage> {
+    const key = TaskListCache.key(userId, q);
+    if (this.listCache.enabled) {
+      const [row] = await this.listVersion.execute({ userId });
+      const hit = this.listCache.get(key, Number(row?.version ?? 0));
+      if (hit) return hit;
+    }
+    const page = await this.renderPage(userId, q);
+    this.listCache.set(key, page);
+    return page;
+  }
+
+  private async renderPage(userId: string, q: ListTasksQuery): Promise<TaskListPage> {
     const { key, where, order } = this.listQuery(userId, q);
     const n = q.limit;
     const iso = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    // one statement, so the version belongs to the same snapshot as the page
     const result = await this.db.execute(sql`
       WITH page AS (
         SELECT ${tasks.id} AS id, ${tasks.title} AS title, ${tasks.description} AS description,
@@ -176,7 +205,9 @@ export class TaskService {
              max(${iso(sql`created_at`)}) FILTER (WHERE rn = ${n}) AS last_created,
              max(${iso(sql`due_at`)}) FILTER (WHERE rn = ${n}) AS last_due,
              max(priority) FILTER (WHERE rn = ${n}) AS last_priority,
-             max(title) FILTER (WHERE rn = ${n}) AS last_title
+             max(title) FILTER (WHERE rn = ${n}) AS last_title,
+             (SELECT ${taskListVersions.version} FROM ${taskListVersions}
+               WHERE ${taskListVersions.userId} = ${userId}) AS version
       FROM page`);
     const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0] ?? {};
     let nextCursor: string | null = null;
@@ -190,7 +221,8 @@ export class TaskService {
       } as TaskRow;
       nextCursor = encodeCursor({ s: q.sort, v: cursorValue(key, last), id: last.id });
     }
-    return `{"items":${String(row.items ?? '[]')},"nextCursor":${JSON.stringify(nextCursor)}}`;
+    const json = `{"items":${String(row.items ?? '[]')},"nextCursor":${JSON.stringify(nextCursor)}}`;
+    return { version: Number(row.version ?? 0), json, etag: etagOf(json) };
   }
 
   async create(userId: string, input: CreateTaskInput): Promise<Task> {

@@ -9,6 +9,7 @@ import {
   TaskSchema,
   UpdateTaskInput,
 } from '../domain/schemas.js';
+import { ifNoneMatchHits } from '../http/etag.js';
 import { ProblemSchema } from '../http/problem.js';
 import type { AppContext } from './context.js';
 import { security } from './security.js';
@@ -25,14 +26,17 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         summary: 'List tasks (filter, search, sort, cursor pagination)',
         security,
         querystring: ListTasksQuery,
-        response: { 200: TaskListSchema, 400: ProblemSchema, 401: ProblemSchema },
+        response: { 200: TaskListSchema, 304: z.undefined(), 400: ProblemSchema, 401: ProblemSchema },
       },
     },
     async (request, reply) => {
-      const json = await tasks.listJson((await sessions.require(request)).id, request.query);
+      const page = await tasks.listPage((await sessions.require(request)).id, request.query);
+      // private to the user; a client revalidates with If-None-Match and gets 304 while unchanged
+      reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
+      if (ifNoneMatchHits(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
       // Sent as built by the database; outside production it is still checked against the schema.
-      if (!ctx.config.isProduction) TaskListSchema.parse(JSON.parse(json));
-      return reply.type('application/json; charset=utf-8').send(json as never);
+      if (!ctx.config.isProduction) TaskListSchema.parse(JSON.parse(page.json));
+      return reply.type('application/json; charset=utf-8').send(page.json as never);
     },
   );
 
