@@ -465,4 +465,38 @@ describeEachDb('bad input', (variant) => {
     }
     expect(await counts()).toEqual(before);
   });
+
+  it.each([
+    {
+      name: 'sign-in with a wrong password',
+      url: '/api/auth/sign-in/email',
+      payload: { email: 'nobody@example.com', password: 'wrong-password' },
+      status: 401,
+      code: 'invalid_email_or_password',
+    },
+    {
+      name: 'sign-up with a malformed email',
+      url: '/api/auth/sign-up/email',
+      payload: { email: 'not-an-email', password: 'correct-horse-battery', name: 'x' },
+      status: 400,
+      code: 'validation_error',
+    },
+    {
+      name: 'sign-up with a short password',
+      url: '/api/auth/sign-up/email',
+      payload: { email: 'short@example.com', password: 'short', name: 'x' },
+      status: 400,
+      code: 'password_too_short',
+    },
+  ])("auth: $name → $status problem+json $code, keeping Better Auth's message", async (c) => {
+    const before = await counts();
+    const res = await t.app.inject({ method: 'POST', url: c.url, payload: c.payload });
+    expect(res.statusCode).toBe(c.status);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const body = res.json();
+    expect(body).toMatchObject({ status: c.status, code: c.code, title: expect.any(String) });
+    expect(body.detail).toBeTruthy();
+    expect(body.message).toBe(body.detail);
+    expect(await counts()).toEqual(before);
+  });
 });

@@ -1,5 +1,32 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { type Problem, problem } from '../http/problem.js';
 import type { AppContext } from './context.js';
+
+/**
+ * Better Auth's error answers (`{ code: "INVALID_EMAIL_OR_PASSWORD", message }`, or plain text) as
+ * problem details like every other API error. `message` stays as an extension member: Better
+ * Auth's client shows it.
+ */
+export function authProblem(
+  status: number,
+  contentType: string | null,
+  body: string,
+): Problem & { message: string } {
+  let code = status === 429 ? 'rate_limited' : 'auth_error';
+  let detail = body.trim() || 'authentication failed';
+  if (contentType?.includes('json')) {
+    try {
+      const parsed = JSON.parse(body) as { code?: unknown; message?: unknown };
+      if (typeof parsed.code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(parsed.code))
+        code = parsed.code.toLowerCase();
+      detail =
+        typeof parsed.message === 'string' && parsed.message ? parsed.message : 'authentication failed';
+    } catch {
+      detail = 'authentication failed';
+    }
+  }
+  return { ...problem(status, code, detail), message: detail };
+}
 
 /** Better Auth's own handler under /api/auth/*, fed a web Request built from Fastify's. */
 export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -35,16 +62,9 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       const cookies = response.headers.getSetCookie();
       if (cookies.length) reply.header('set-cookie', cookies);
       const body = await response.text();
-      if (response.status >= 400 && !response.headers.get('content-type')?.includes('json')) {
-        return reply.type('application/problem+json').send(
-          JSON.stringify({
-            type: 'about:blank',
-            title: 'Authentication error',
-            status: response.status,
-            detail: body || 'authentication failed',
-            code: response.status === 429 ? 'rate_limited' : 'auth_error',
-          }),
-        );
+      if (response.status >= 400) {
+        const p = authProblem(response.status, response.headers.get('content-type'), body);
+        return reply.type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
       }
       return reply.send(body || null);
     },
