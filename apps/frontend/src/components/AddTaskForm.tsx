@@ -3,6 +3,7 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { dateInputToIso, parseTags } from '@/lib/dates';
 import type { NewTask, Priority } from '@/lib/types';
+import { DueDateField, PriorityField, TagsField } from './TaskFields';
 import { inputClass, primaryButton } from './ui';
 
 export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => Promise<boolean> }) {
@@ -51,43 +52,13 @@ export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => Promise<boole
         />
       </div>
       <div>
-        <label htmlFor={`${id}-priority`} className="sr-only">
-          Priority
-        </label>
-        <select
-          id={`${id}-priority`}
-          value={priority}
-          onChange={(e) => setPriority(e.target.value as Priority)}
-          className={`${inputClass} w-full`}
-        >
-          <option value="low">Low</option>
-          <option value="medium">Medium</option>
-          <option value="high">High</option>
-        </select>
+        <PriorityField id={`${id}-priority`} value={priority} onChange={setPriority} className="w-full" />
       </div>
       <div>
-        <label htmlFor={`${id}-due`} className="sr-only">
-          Due date
-        </label>
-        <input
-          id={`${id}-due`}
-          type="date"
-          value={due}
-          onChange={(e) => setDue(e.target.value)}
-          className={`${inputClass} w-full`}
-        />
+        <DueDateField id={`${id}-due`} value={due} onChange={setDue} className="w-full" />
       </div>
       <div className="col-span-2 sm:col-span-1">
-        <label htmlFor={`${id}-tags`} className="sr-only">
-          Tags, comma separated
-        </label>
-        <input
-          id={`${id}-tags`}
-          value={tags}
-          onChange={(e) => setTags(e.target.value)}
-          placeholder="Tags"
-          className={`${inputClass} w-full`}
-        />
+        <TagsField id={`${id}-tags`} value={tags} onChange={setTags} className="w-full" />
       </div>
       <button type="submit" className={`${primaryButton} col-span-2 sm:col-span-1`}>
         Add

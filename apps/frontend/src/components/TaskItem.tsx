@@ -3,6 +3,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { dateInputToIso, describeDue, isoToDateInput, parseTags } from '@/lib/dates';
 import type { Priority, Task, TaskPatch } from '@/lib/types';
+import { DueDateField, PriorityField, TagsField } from './TaskFields';
 import { ghostButton, inputClass, PRIORITY_STYLE, primaryButton } from './ui';
 
 const RELATIVE = new Set(['Today', 'Tomorrow', 'Yesterday']);
@@ -69,39 +70,9 @@ function EditRow({ task, onDone, onEdit }: { task: Task; onDone: () => void; onE
         className={`${inputClass} w-full`}
       />
       <div className="flex flex-wrap gap-2">
-        <label className="sr-only" htmlFor={`${id}-priority`}>
-          Priority
-        </label>
-        <select
-          id={`${id}-priority`}
-          value={priority}
-          onChange={(e) => setPriority(e.target.value as Priority)}
-          className={inputClass}
-        >
-          <option value="low">Low</option>
-          <option value="medium">Medium</option>
-          <option value="high">High</option>
-        </select>
-        <label className="sr-only" htmlFor={`${id}-due`}>
-          Due date
-        </label>
-        <input
-          id={`${id}-due`}
-          type="date"
-          value={due}
-          onChange={(e) => setDue(e.target.value)}
-          className={inputClass}
-        />
-        <label className="sr-only" htmlFor={`${id}-tags`}>
-          Tags, comma separated
-        </label>
-        <input
-          id={`${id}-tags`}
-          value={tags}
-          onChange={(e) => setTags(e.target.value)}
-          placeholder="Tags"
-          className={`${inputClass} min-w-0 flex-1`}
-        />
+        <PriorityField id={`${id}-priority`} value={priority} onChange={setPriority} />
+        <DueDateField id={`${id}-due`} value={due} onChange={setDue} />
+        <TagsField id={`${id}-tags`} value={tags} onChange={setTags} className="min-w-0 flex-1" />
       </div>
       <div className="flex gap-2">
         <button type="submit" className={primaryButton}>
