@@ -47,6 +47,10 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
   const pendingRef = useRef<{ task: Task; index: number; timer: ReturnType<typeof setTimeout> } | null>(null);
   const loadSeq = useRef(0);
   const loadedOnce = useRef(false);
+  const shownCount = useRef(0);
+  useEffect(() => {
+    shownCount.current = tasks.length;
+  }, [tasks]);
 
   const rememberTags = useCallback((list: Task[]) => {
     setTags((prev) => {
@@ -61,7 +65,16 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
       const seq = ++loadSeq.current;
       if (!quiet) setStatus((s) => (loadedOnce.current && s === 'ready' ? s : 'loading'));
       try {
-        const { items, nextCursor: cursor } = await api.listTasks(filters);
+        let { items, nextCursor: cursor } = await api.listTasks(filters);
+        // A quiet refresh (the assistant changed tasks) keeps as many tasks on screen as the
+        // user had paged in, instead of falling back to the first page.
+        const keep = quiet ? shownCount.current : 0;
+        while (cursor && items.length < keep) {
+          const more = await api.listTasks(filters, cursor);
+          if (seq !== loadSeq.current) return;
+          items = [...items, ...more.items.filter((t) => !items.some((known) => known.id === t.id))];
+          cursor = more.nextCursor;
+        }
         if (seq !== loadSeq.current) return;
         setNextCursor(cursor);
         const hidden = pendingRef.current?.task.id;

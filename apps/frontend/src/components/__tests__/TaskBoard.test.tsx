@@ -193,4 +193,23 @@ describe('TaskBoard paging', () => {
     expect(screen.queryByRole('button', { name: 'Show more tasks' })).not.toBeInTheDocument();
     expect(calls.at(-1)?.url.searchParams.get('cursor')).toBe('c2');
   });
+
+  it('keeps the pages the user had loaded when the assistant changes tasks', async () => {
+    let first = [task({ title: 'First page' })];
+    mockFetch({
+      'GET /api/tasks': ({ url }) =>
+        url.searchParams.get('cursor') === 'c2'
+          ? json({ items: [task({ id: 'p2', title: 'Second page' })], nextCursor: null })
+          : json({ items: first, nextCursor: 'c2' }),
+    });
+    const { rerender } = render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('First page');
+    await userEvent.click(screen.getByRole('button', { name: 'Show more tasks' }));
+    await screen.findByText('Second page');
+    first = [task({ title: 'Added by the assistant' })];
+    rerender(<TaskBoard refreshKey={1} />);
+    expect(await screen.findByText('Added by the assistant')).toBeInTheDocument();
+    expect(screen.getByText('Second page')).toBeInTheDocument();
+    expect(screen.queryByText('First page')).not.toBeInTheDocument();
+  });
 });
