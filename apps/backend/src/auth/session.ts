@@ -20,6 +20,7 @@ interface Entry {
  */
 export class SessionResolver {
   private readonly cache = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<AuthUser | null>>();
 
   constructor(
     private readonly auth: Auth,
@@ -37,25 +38,49 @@ export class SessionResolver {
 
   forget(headers: FastifyRequest['headers']): void {
     const key = SessionResolver.credentialKey(headers);
-    if (key) this.cache.delete(key);
+    if (key) {
+      this.cache.delete(key);
+      this.inflight.delete(key);
+    }
   }
 
   async resolve(request: FastifyRequest): Promise<AuthUser | null> {
     const key = SessionResolver.credentialKey(request.headers);
     if (!key) return null;
-    const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > now) return hit.user;
+    if (hit && hit.expires > Date.now()) return hit.user;
+    // Requests that arrive together with the same credential share one lookup. Its result is
+    // kept only if nobody called forget() (sign-out) meanwhile.
+    const shared = this.inflight.get(key);
+    if (shared) return shared;
+    const pending: Promise<AuthUser | null> = this.lookup(request.headers).then(
+      (entry) => {
+        if (this.inflight.get(key) === pending) {
+          this.inflight.delete(key);
+          if (this.cache.size >= this.maxEntries) this.cache.clear();
+          this.cache.set(key, entry);
+        }
+        return entry.user;
+      },
+      (err: unknown) => {
+        if (this.inflight.get(key) === pending) this.inflight.delete(key);
+        throw err;
+      },
+    );
+    this.inflight.set(key, pending);
+    return pending;
+  }
+
+  private async lookup(incoming: FastifyRequest['headers']): Promise<Entry> {
     const headers = new Headers();
-    if (request.headers.authorization) headers.set('authorization', request.headers.authorization);
-    if (request.headers.cookie) headers.set('cookie', request.headers.cookie);
+    if (incoming.authorization) headers.set('authorization', incoming.authorization);
+    if (incoming.cookie) headers.set('cookie', incoming.cookie);
     const result = await this.auth.api.getSession({ headers, query: { disableRefresh: true } });
     const user = result ? { id: result.user.id, email: result.user.email, name: result.user.name } : null;
-    if (this.cache.size >= this.maxEntries) this.cache.clear();
     // A session that ends within the TTL is cached only until it ends.
+    const now = Date.now();
     const sessionEnd = result ? new Date(result.session.expiresAt).getTime() : now + this.ttlMs;
-    this.cache.set(key, { user, expires: Math.min(now + this.ttlMs, sessionEnd) });
-    return user;
+    return { user, expires: Math.min(now + this.ttlMs, sessionEnd) };
   }
 
   async require(request: FastifyRequest): Promise<AuthUser> {

@@ -2,9 +2,9 @@
 export interface TaskListPage {
   /** The user's list version the page was read at (task_list_versions; 0 before any change). */
   version: number;
-  /** `{ items, nextCursor }` as sent. */
-  json: string;
-  /** Strong entity tag of `json`. */
+  /** `{ items, nextCursor }` as sent, UTF-8 encoded once (not on every write to a socket). */
+  body: Buffer;
+  /** Strong entity tag of `body`. */
   etag: string;
 }
 
@@ -64,8 +64,8 @@ export class TaskListCache {
     this.bytes -= TaskListCache.cost(key, old);
   }
 
-  /** Approximate heap bytes: strings of this content are one byte per character in V8. */
+  /** Approximate memory: the body, plus the key and tag (one byte per character in V8). */
   private static cost(key: string, page: TaskListPage): number {
-    return key.length + page.json.length + page.etag.length + 64;
+    return key.length + page.body.length + page.etag.length + 64;
   }
 }

@@ -221,8 +221,10 @@ export class TaskService {
       } as TaskRow;
       nextCursor = encodeCursor({ s: q.sort, v: cursorValue(key, last), id: last.id });
     }
-    const json = `{"items":${String(row.items ?? '[]')},"nextCursor":${JSON.stringify(nextCursor)}}`;
-    return { version: Number(row.version ?? 0), json, etag: etagOf(json) };
+    const body = Buffer.from(
+      `{"items":${String(row.items ?? '[]')},"nextCursor":${JSON.stringify(nextCursor)}}`,
+    );
+    return { version: Number(row.version ?? 0), body, etag: etagOf(body) };
   }
 
   async create(userId: string, input: CreateTaskInput): Promise<Task> {

@@ -52,8 +52,11 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
           ? { body: typeof request.body === 'string' ? request.body : JSON.stringify(request.body) }
           : {}),
       });
-      if (url.pathname.endsWith('/sign-out')) ctx.sessions.forget(request.headers);
+      const signOut = url.pathname.endsWith('/sign-out');
+      if (signOut) ctx.sessions.forget(request.headers);
       const response = await ctx.auth.handler(webRequest);
+      // again once the session is gone: a lookup that started meanwhile must not be kept
+      if (signOut) ctx.sessions.forget(request.headers);
       reply.status(response.status);
       response.headers.forEach((value, key) => {
         if (key === 'set-cookie') return;

@@ -35,8 +35,8 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
       if (ifNoneMatchHits(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
       // Sent as built by the database; outside production it is still checked against the schema.
-      if (!ctx.config.isProduction) TaskListSchema.parse(JSON.parse(page.json));
-      return reply.type('application/json; charset=utf-8').send(page.json as never);
+      if (!ctx.config.isProduction) TaskListSchema.parse(JSON.parse(page.body.toString()));
+      return reply.type('application/json; charset=utf-8').send(page.body as never);
     },
   );
 
