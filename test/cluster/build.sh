@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # Build (or reuse from cache) the Kubernetes components, CoreDNS and the pause image binary.
 # Cache: $CLUSTER_CACHE/<k8s version>/bin, outside the repository. Idempotent: a binary that
-# exists is not rebuilt. Usage: test/cluster/build.sh
+# exists is not rebuilt. CoreDNS and the pause image have versions of their own, so each carries
+# a stamp file next to it (bin/coredns.version, bin/pause.tar.version) naming the version it was
+# built for; a different COREDNS_VERSION or PAUSE_IMAGE rebuilds it (a cache from before the
+# stamps is adopted when the artifact itself reports the wanted version). Usage: test/cluster/build.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
+
+# stamped OUT KEY: OUT exists and its stamp file OUT.version holds exactly KEY
+stamped() { [[ -f "$1" && -f "$1.version" && "$(cat "$1.version")" == "$2" ]]; }
+# adopt OUT KEY REPORTED: a cache from before the stamps has OUT without OUT.version; when OUT
+# itself reports KEY (REPORTED), write the stamp instead of rebuilding
+adopt() { [[ -f "$1" && ! -f "$1.version" && -n "$3" && "$3" == "$2" ]] && echo "$2" > "$1.version"; return 0; }
 
 need_go() {
   export PATH="$PATH:/usr/local/go/bin"
@@ -52,9 +61,13 @@ build_kube() {
 }
 
 build_coredns() {
-  [[ -x "$BIN_DIR/coredns" ]] && { log "coredns $COREDNS_VERSION cached"; return; }
+  local out="$BIN_DIR/coredns"
+  [[ -x "$out" && ! -f "$out.version" ]] \
+    && adopt "$out" "$COREDNS_VERSION" "v$(timeout 10 "$out" -version 2>/dev/null | sed -n '1s/^CoreDNS-//p')"
+  stamped "$out" "$COREDNS_VERSION" && [[ -x "$out" ]] && { log "coredns $COREDNS_VERSION cached"; return; }
   need_go
-  local src="$CACHE_DIR/src/coredns"
+  # one wrapper module per CoreDNS version: its go.mod pins that version
+  local src="$CACHE_DIR/src/coredns-$COREDNS_VERSION"
   mkdir -p "$src"
   if [[ ! -f "$src/go.mod" ]]; then
     cat > "$src/main.go" <<'GO'
@@ -99,13 +112,21 @@ GO
       && go mod tidy >/dev/null 2>&1)
   fi
   log "building coredns $COREDNS_VERSION"
-  (cd "$src" && CGO_ENABLED=0 nice -n "$NICE" go build -p "$GO_JOBS" -trimpath -ldflags "-s -w" -o "$BIN_DIR/coredns" .)
+  rm -f "$out.version"
+  # built beside and renamed into place: a coredns still running keeps its old file
+  (cd "$src" && CGO_ENABLED=0 nice -n "$NICE" go build -p "$GO_JOBS" -trimpath -ldflags "-s -w" -o "$out.tmp" .)
+  mv -f "$out.tmp" "$out"
+  echo "$COREDNS_VERSION" > "$out.version"
 }
 
 # The sandbox ("pause") image: a static C-free Go binary that sleeps until SIGTERM/SIGINT and
-# reaps zombies, packed as a one-layer OCI image tarball for `ctr images import`.
+# reaps zombies, packed as a one-layer OCI image tarball for `ctr images import`. Keyed by the
+# image name and tag (PAUSE_IMAGE), which is also what up.sh looks for in containerd.
 build_pause() {
-  [[ -f "$BIN_DIR/pause.tar" ]] && { log "pause image cached"; return; }
+  local out="$BIN_DIR/pause.tar"
+  [[ -f "$out" && ! -f "$out.version" ]] \
+    && adopt "$out" "$PAUSE_IMAGE" "$(tar -xOf "$out" index.json 2>/dev/null | sed -n 's/.*"io.containerd.image.name":"\([^"]*\)".*/\1/p')"
+  stamped "$out" "$PAUSE_IMAGE" && { log "pause image $PAUSE_IMAGE cached"; return; }
   need_go
   local src="$CACHE_DIR/src/pause" work
   mkdir -p "$src"
@@ -113,8 +134,10 @@ build_pause() {
   [[ -f "$src/go.mod" ]] || (cd "$src" && go mod init todo.local/pause >/dev/null 2>&1)
   work="$(mktemp -d)"
   (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/rootfs/pause" .)
-  "$HERE/oci-image.sh" "$work/rootfs" "/pause" "$PAUSE_IMAGE" "$BIN_DIR/pause.tar"
+  rm -f "$out.version"
+  "$HERE/oci-image.sh" "$work/rootfs" "/pause" "$PAUSE_IMAGE" "$out"
   rm -rf "$work"
+  echo "$PAUSE_IMAGE" > "$out.version"
 }
 
 main() {
