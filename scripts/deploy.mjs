@@ -70,7 +70,7 @@ await runScript(
       ),
       log.step(
         `read release ${release}`,
-        () => releaseInfo(target, runner, release),
+        () => releaseInfo(target, runner, release, values.digest),
         (i) => (i ? `revision ${i.revision}, ${i.status}` : 'not installed'),
       ),
     ]);

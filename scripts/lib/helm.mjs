@@ -76,12 +76,70 @@ export async function helmVersion(runner) {
 
 /**
  * Reads `helm get metadata -o json`. Null when the release does not exist.
+ * Helm 4 reports the release's labels there; Helm 3 does not (its metadata has no labels), so
+ * with Helm 3 whether the deployed revision carries `digest` is asked with a label selector.
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} release
+ * @param {string} [digest] the digest this deploy would record
+ * @returns {Promise<ReleaseInfo | null>}
+ */
+export async function releaseInfo(t, runner, release, digest) {
+  const info = await readMetadata(t, runner, release);
+  if (info && digest && !(DIGEST_LABEL in info.labels) && info.status === 'deployed') {
+    if (await deployedWithDigest(t, runner, release, info.revision, digest)) {
+      info.labels = { ...info.labels, [DIGEST_LABEL]: digest };
+    }
+  }
+  return info;
+}
+
+/**
+ * Whether the deployed revision of `release` carries the digest label. `helm list` shows only
+ * deployed (and failed) revisions by default, one per release, and the selector matches the
+ * labels stored with that revision.
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} release
+ * @param {number} revision
+ * @param {string} digest
+ */
+async function deployedWithDigest(t, runner, release, revision, digest) {
+  const r = await runner.run(
+    'helm',
+    [
+      'list',
+      ...helmTargetArgs(t),
+      '--filter',
+      `^${release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+      '--selector',
+      `${DIGEST_LABEL}=${digest}`,
+      '--output',
+      'json',
+    ],
+    { timeoutMs: QUERY_TIMEOUT_MS },
+  );
+  if (!r.ok || r.dry) return false;
+  try {
+    const rows = JSON.parse(r.stdout);
+    return (
+      Array.isArray(rows) &&
+      rows.some(
+        (row) => row?.name === release && row?.status === 'deployed' && Number(row?.revision) === revision,
+      )
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
  * @param {import('./cluster.mjs').Target} t
  * @param {import('./exec.mjs').Runner} runner
  * @param {string} release
  * @returns {Promise<ReleaseInfo | null>}
  */
-export async function releaseInfo(t, runner, release) {
+async function readMetadata(t, runner, release) {
   const r = await runner.run('helm', ['get', 'metadata', release, ...helmTargetArgs(t), '--output', 'json'], {
     timeoutMs: QUERY_TIMEOUT_MS,
   });

@@ -60,6 +60,41 @@ setup() { setup_pipeline; }
   assert_output ''
 }
 
+@test "Helm 3 (no labels in its release metadata): the digest is matched with a label selector" {
+  run deploy_chain
+  assert_success
+  reset_calls
+  run deploy_chain
+  assert_success
+  assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
+  run calls_matching 'helm list'
+  assert_output --partial '--selector todo-deploy-digest='
+}
+
+@test "Helm 4 reads the digest from the release metadata, without a selector query" {
+  export STUB_HELM_VERSION=v4.1.4
+  run deploy_chain
+  assert_success
+  reset_calls
+  run deploy_chain
+  assert_success
+  assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
+  run calls_matching 'helm list|helm upgrade'
+  assert_output ''
+}
+
+@test "Helm 3: a changed digest is not mistaken for the deployed one" {
+  run deploy_chain
+  assert_success
+  reset_calls
+  set_tag frontend dddddddddddd
+  run deploy_chain
+  assert_success
+  run calls_matching 'helm upgrade'
+  assert_output --partial 'upgrade --install todo-frontend'
+  refute_output --partial 'todo-backend'
+}
+
 @test "a one-app change loads and rolls only that app" {
   run deploy_chain
   assert_success
