@@ -100,7 +100,8 @@ export class ChatService {
   constructor(private readonly deps: ChatDeps) {
     this.runner = new Runner({
       model: deps.model.model,
-      tracingDisabled: true,
+      // a disabled runner makes every trace a no-op, whatever the global switch in selectModel says
+      tracingDisabled: !deps.tracing,
       traceIncludeSensitiveData: false,
     });
   }
@@ -110,6 +111,11 @@ export class ChatService {
    * agent (model ↔ MCP tools ↔ database), streams events through `emit` and stores the reply.
    * Errors of the model become an `error` event; the returned promise never rejects for them.
    */
+  /** Whether this service's runs produce traces (exported only when OPENAI_AGENTS_TRACING=1). */
+  get tracingEnabled(): boolean {
+    return !this.runner.config.tracingDisabled;
+  }
+
   async turn(
     userId: string,
     conversationId: string,

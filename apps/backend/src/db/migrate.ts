@@ -34,6 +34,11 @@ export async function isMigrated(database: Database): Promise<boolean> {
   ) as {
     entries: unknown[];
   };
+  // a database nobody has migrated yet has no journal table: "not migrated", not "unreachable"
+  const journalTable = await database.db.execute(
+    sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
+  );
+  if (!(journalTable as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return false;
   const result = await database.db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
   const rows = (result as unknown as { rows: { n: number }[] }).rows;
   return (rows[0]?.n ?? 0) >= journal.entries.length;
