@@ -13,6 +13,7 @@
 import { $, chalk, fs, minimist, path } from 'zx';
 import { imageInputsHash } from './lib/content-hash.mjs';
 import { buildImage, dockerBin, imageExists, inspectImage, requireEngine } from './lib/docker.mjs';
+import { loadConfig } from './lib/env.mjs';
 import { formatDuration, runMain, step, UserError } from './lib/timed-step.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -39,12 +40,13 @@ Options:
   -q, --quiet         do not stream the build output (it is printed when the build fails)
   -h, --help          this text
 
-Environment: NODE_IMAGE, IMAGE_REPOSITORY_PREFIX (prepended to todo-<app>), DOCKER (client).
+Environment (or .env at the repository root): NODE_IMAGE, IMAGE_REPOSITORY_PREFIX (prepended to
+todo-<app>), DOCKER (client).
 `;
 
 /**
  * @typedef {{ app: 'backend' | 'frontend', nodeImage: string | undefined, ensure: boolean,
- *   force: boolean, print: boolean, dryRun: boolean, quiet: boolean }} Options
+ *   force: boolean, print: boolean, dryRun: boolean, quiet: boolean, repository: string }} Options
  */
 
 /**
@@ -77,6 +79,7 @@ export function parseArgs(args, env = process.env) {
     print: Boolean(a.print),
     dryRun: Boolean(a['dry-run']),
     quiet: Boolean(a.quiet),
+    repository: repositoryOf(app, env),
   };
 }
 
@@ -184,7 +187,7 @@ export async function computeReference(opts) {
   );
   await fs.remove(hashed.prunedDir);
   const tag = hashed.hash.slice(0, 12);
-  const ref = `${repositoryOf(opts.app)}:${tag}`;
+  const ref = `${opts.repository}:${tag}`;
   process.stderr.write(
     `  ${chalk.bold(ref)} (${hashed.files} input files, base ${nodeImage} ${nodeImageId.slice(7, 19)})\n`,
   );
@@ -231,7 +234,7 @@ async function buildFlow(opts) {
         tags: [c.ref],
         buildArgs: c.buildArgs,
         labels: {
-          'org.opencontainers.image.title': repositoryOf(opts.app),
+          'org.opencontainers.image.title': opts.repository,
           'org.opencontainers.image.version': c.tag,
           'todo.content-hash': c.hash,
           'todo.base-image': c.nodeImage,
@@ -261,7 +264,8 @@ async function buildFlow(opts) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  // the process environment over the repository's .env, like every pipeline script
+  const opts = parseArgs(process.argv.slice(2), loadConfig().all);
   if (!opts) {
     process.stdout.write(HELP);
     return;

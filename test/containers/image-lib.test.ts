@@ -119,6 +119,27 @@ describe('scripts/image.mjs arguments', () => {
   it('names repositories todo-<app>, with an optional prefix', () => {
     expect(repositoryOf('backend', {})).toBe('todo-backend');
     expect(repositoryOf('frontend', { IMAGE_REPOSITORY_PREFIX: 'local/' })).toBe('local/todo-frontend');
+    expect(parseImageArgs(['frontend'], { IMAGE_REPOSITORY_PREFIX: 'p/' })?.repository).toBe(
+      'p/todo-frontend',
+    );
+  });
+
+  it('reads IMAGE_REPOSITORY_PREFIX from .env like the other pipeline scripts', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'image-env-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.env'), 'IMAGE_REPOSITORY_PREFIX=from-dotenv/\n');
+      const r = await run(
+        process.execPath,
+        [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print'],
+        {
+          env: { ...process.env, DOTENV_PATH: path.join(dir, '.env'), IMAGE_REPOSITORY_PREFIX: '' },
+        },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^from-dotenv\/todo-frontend:[0-9a-f]{12}$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--dry-run builds and writes nothing, and says what it would do', async () => {
