@@ -132,7 +132,11 @@ export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; c
         </div>
         <div id="chat-panel" className={`min-h-0 lg:block ${tab === 'chat' ? 'block' : 'hidden'}`}>
           {chatUi.kind === 'chatkit' ? (
-            <ChatKitPanel domainKey={chatUi.domainKey} onTasksChanged={onTasksChanged} />
+            <ChatKitPanel
+              domainKey={chatUi.domainKey}
+              onTasksChanged={onTasksChanged}
+              offline={assistant?.mode === 'offline'}
+            />
           ) : (
             <ChatPanel onTasksChanged={onTasksChanged} offline={assistant?.mode === 'offline'} />
           )}

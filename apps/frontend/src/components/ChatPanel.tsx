@@ -13,6 +13,7 @@ import {
 import { useId, useState } from 'react';
 import { convertMessage, pendingToolLabel } from '@/lib/chat-model';
 import { type ChatState, useChat } from '@/lib/use-chat';
+import { OfflineBadge } from './OfflineBadge';
 
 const SUGGESTIONS = ['add buy milk tomorrow', 'what is on my list?', 'complete buy milk'];
 
@@ -158,14 +159,7 @@ export function ChatPanel({ onTasksChanged, offline }: { onTasksChanged: () => v
         <h2 id="chat-heading" className="text-base font-semibold">
           Assistant
         </h2>
-        {offline && (
-          <span
-            className="whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-            title="The built-in offline model answers: it understands everyday task phrasing."
-          >
-            Offline assistant
-          </span>
-        )}
+        {offline && <OfflineBadge />}
         <div className="ml-auto flex items-center gap-1 whitespace-nowrap">
           <button
             type="button"

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chatUi } from '@/lib/server/chat-ui';
 import { json, mockFetch } from '@/test/fetch-mock';
@@ -28,6 +28,7 @@ beforeAll(() => {
 afterEach(() => {
   vi.unstubAllGlobals();
   chatkitOptions.length = 0;
+  document.documentElement.classList.remove('dark');
 });
 
 const user = { name: 'Ada', email: 'ada@example.com' };
@@ -73,5 +74,63 @@ describe('chat UI switch', () => {
     ).toBeInTheDocument();
     expect(screen.queryByTestId('chatkit-panel')).not.toBeInTheDocument();
     expect(chatkitOptions).toHaveLength(0);
+  });
+});
+
+interface RecordedOptions {
+  theme: string;
+  onEffect: (effect: { name: string }) => void;
+  onResponseEnd: () => void;
+}
+
+const lastOptions = () => chatkitOptions.at(-1) as RecordedOptions;
+
+async function renderChatKit(mode: 'offline' | 'openai' = 'offline') {
+  const fetchMock = mockFetch({ ...routes, 'GET /api/assistant': () => json({ mode, model: mode }) });
+  render(<AppShell user={user} chatUi={{ kind: 'chatkit', domainKey: 'domain_pk_test' }} />);
+  await screen.findByTestId('openai-chatkit', undefined, { timeout: 15_000 });
+  return fetchMock;
+}
+
+describe('ChatKit mode', () => {
+  it('reloads the board on a tasks.changed effect and at the end of each response', async () => {
+    const { calls } = await renderChatKit();
+    const taskLoads = () => calls.filter((c) => c.method === 'GET' && c.url.pathname === '/api/tasks').length;
+    await screen.findByText('No tasks yet');
+    const loaded = taskLoads();
+    expect(loaded).toBeGreaterThan(0);
+
+    // other effects are not about tasks
+    act(() => lastOptions().onEffect({ name: 'other' }));
+    expect(taskLoads()).toBe(loaded);
+
+    act(() => lastOptions().onEffect({ name: 'tasks.changed' }));
+    await waitFor(() => expect(taskLoads()).toBe(loaded + 1));
+
+    act(() => lastOptions().onResponseEnd());
+    await waitFor(() => expect(taskLoads()).toBe(loaded + 2));
+  });
+
+  it('shows the offline badge when the offline model answers', async () => {
+    await renderChatKit('offline');
+    const badge = await within(screen.getByTestId('chatkit-panel')).findByText('Offline assistant');
+    expect(badge).toHaveAttribute('title', expect.stringContaining('offline model'));
+  });
+
+  it('shows no offline badge when OpenAI answers', async () => {
+    const { calls } = await renderChatKit('openai');
+    await waitFor(() => expect(calls.some((c) => c.url.pathname === '/api/assistant')).toBe(true));
+    // let the answer reach AppShell's state before looking
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(screen.queryByText('Offline assistant')).not.toBeInTheDocument();
+  });
+
+  it("follows the app's theme toggle", async () => {
+    await renderChatKit();
+    expect(lastOptions().theme).toBe('light');
+    act(() => document.documentElement.classList.add('dark'));
+    await waitFor(() => expect(lastOptions().theme).toBe('dark'));
+    act(() => document.documentElement.classList.remove('dark'));
+    await waitFor(() => expect(lastOptions().theme).toBe('light'));
   });
 });

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch, sse } from '@/test/fetch-mock';
@@ -41,7 +41,8 @@ describe('ChatPanel', () => {
     await user.type(screen.getByLabelText('Message the assistant'), 'add buy milk tomorrow');
     await user.click(screen.getByRole('button', { name: /send/i }));
     expect(await screen.findByText('I added “buy milk” for tomorrow.')).toBeInTheDocument();
-    expect(screen.getByText('add buy milk tomorrow')).toBeInTheDocument();
+    // in the log: the header also shows it as the new conversation's title until the list refreshes
+    expect(within(screen.getByRole('log')).getByText('add buy milk tomorrow')).toBeInTheDocument();
     expect(screen.getByTestId('tool-chip')).toHaveTextContent("Added 'buy milk'");
     expect(onTasksChanged).toHaveBeenCalled();
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ message: 'add buy milk tomorrow' });
@@ -106,5 +107,38 @@ describe('ChatPanel', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
     expect(screen.queryByText('Added eggs.')).not.toBeInTheDocument();
     expect(screen.getByText('No earlier conversations.')).toBeInTheDocument();
+  });
+
+  it('starts a new conversation after "New chat"', async () => {
+    let replies = 0;
+    const { calls } = mockFetch({
+      'GET /api/conversations': () => json({ items: [] }),
+      'POST /api/chat': () => {
+        replies += 1;
+        return sse([
+          ['conversation', { conversationId: `c${replies}` }],
+          ['text-delta', { delta: `Reply ${replies}` }],
+          ['done', { messageId: `m${replies}`, tasksChanged: false }],
+        ]);
+      },
+    });
+    render(<ChatPanel onTasksChanged={() => {}} offline={false} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Message the assistant'), 'hello');
+    await user.click(screen.getByRole('button', { name: /send/i }));
+    expect(await screen.findByText('Reply 1')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'New chat' }));
+    expect(screen.queryByText('Reply 1')).not.toBeInTheDocument();
+    expect(screen.queryByText('hello')).not.toBeInTheDocument();
+    expect(screen.getByText('Ask me to manage your tasks.')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Message the assistant'), 'fresh start');
+    await user.click(screen.getByRole('button', { name: /send/i }));
+    expect(await screen.findByText('Reply 2')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { message: 'hello' },
+      { message: 'fresh start' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Task } from '@/lib/types';
@@ -91,6 +91,28 @@ describe('TaskBoard', () => {
     await waitFor(() => expect(screen.getByText('Buy bread').closest('li')).not.toHaveAttribute('aria-busy'));
   });
 
+  it('sends the due date entered in the add form as local midnight', async () => {
+    const { calls } = mockFetch({
+      'GET /api/tasks': () => json({ items: [], nextCursor: null }),
+      'POST /api/tasks': ({ body }) => json(task({ id: 'real', ...(body as Partial<Task>) }), 201),
+    });
+    render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('No tasks yet');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('New task title'), 'Pay rent');
+    const due = screen.getByLabelText('Due date');
+    await user.type(due, '2026-03-14');
+    expect(due).toHaveValue('2026-03-14');
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+    expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({
+      title: 'Pay rent',
+      dueAt: new Date(2026, 2, 14).toISOString(),
+    });
+    // the form is ready for the next task
+    expect(due).toHaveValue('');
+  });
+
   it('rolls back a failed completion and says why', async () => {
     mockFetch({
       'GET /api/tasks': () => json({ items: [task({ id: 't1', title: 'Call mom' })], nextCursor: null }),
@@ -164,6 +186,61 @@ describe('TaskBoard', () => {
     await waitFor(() =>
       expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/tasks/b')).toBe(true),
     );
+  });
+
+  it('filters by a tag the board has seen', async () => {
+    const report = task({ title: 'Write report', tags: ['work'] });
+    const milk = task({ title: 'Buy milk', tags: ['home'] });
+    const { calls } = mockFetch({
+      'GET /api/tasks': ({ url }) => {
+        const tag = url.searchParams.get('tag');
+        return json({ items: [report, milk].filter((t) => !tag || t.tags.includes(tag)), nextCursor: null });
+      },
+    });
+    render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('Buy milk');
+    await userEvent.selectOptions(screen.getByLabelText('Filter by tag'), '#work');
+    await waitFor(() => expect(screen.queryByText('Buy milk')).not.toBeInTheDocument());
+    expect(screen.getByText('Write report')).toBeInTheDocument();
+    expect(calls.at(-1)?.url.searchParams.get('tag')).toBe('work');
+    // tags seen earlier stay selectable while filtered
+    expect(screen.getByRole('option', { name: '#home' })).toBeInTheDocument();
+  });
+
+  it('searches once the typing pauses', async () => {
+    const items = [task({ title: 'Buy milk' }), task({ title: 'Call mom' })];
+    const { calls } = mockFetch({
+      'GET /api/tasks': ({ url }) => {
+        const q = url.searchParams.get('q') ?? '';
+        return json({ items: items.filter((t) => t.title.toLowerCase().includes(q)), nextCursor: null });
+      },
+    });
+    render(<TaskBoard refreshKey={0} />);
+    await screen.findByText('Call mom');
+    const searches = () =>
+      calls.filter((c) => c.url.searchParams.has('q')).map((c) => c.url.searchParams.get('q'));
+
+    // Keystrokes 100 ms apart (fireEvent: user-event's async wrapper waits on a timer vitest has faked).
+    vi.useFakeTimers();
+    const search = screen.getByLabelText('Search tasks');
+    for (const value of ['m', 'mi', 'mil', 'milk']) {
+      fireEvent.change(search, { target: { value } });
+      act(() => {
+        vi.advanceTimersByTime(100);
+      });
+    }
+    act(() => {
+      vi.advanceTimersByTime(149);
+    });
+    expect(searches()).toEqual([]);
+    act(() => {
+      vi.advanceTimersByTime(1);
+    });
+    // one request for the whole word, not one per keystroke
+    expect(searches()).toEqual(['milk']);
+    vi.useRealTimers();
+    await waitFor(() => expect(screen.queryByText('Call mom')).not.toBeInTheDocument());
+    expect(screen.getByText('Buy milk')).toBeInTheDocument();
   });
 
   it('reloads quietly when refreshKey changes (assistant changed tasks)', async () => {
