@@ -15,7 +15,7 @@
 import { $, chalk, fs, minimist, os, path } from 'zx';
 import { buildImage, dockerBin, imageExists, inspectImage, requireEngine } from './lib/docker.mjs';
 import { inRootfs } from './lib/rootfs.mjs';
-import { formatDuration, runMain, step, UserError } from './lib/timed-step.mjs';
+import { formatDuration, missingError, runMain, step, UserError, usageError } from './lib/timed-step.mjs';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a JS template
 const DPKG_VERSION_FORMAT = '--showformat=${Version}';
@@ -67,8 +67,8 @@ export function parseArgs(args) {
     default: { pull: true },
     alias: { h: 'help' },
     unknown: (opt) => {
-      if (opt.startsWith('-')) throw new UserError(`unknown option ${opt}`, 'see --help');
-      throw new UserError(`unexpected argument ${opt}`, 'see --help');
+      if (opt.startsWith('-')) throw usageError(`unknown option ${opt}`, 'see --help');
+      throw usageError(`unexpected argument ${opt}`, 'see --help');
     },
   });
   if (a.help) return null;
@@ -79,7 +79,7 @@ export function parseArgs(args) {
       .filter(Boolean)
   );
   for (const o of only) {
-    if (o !== 'node' && o !== 'postgres') throw new UserError(`--only ${o}: expected node or postgres`);
+    if (o !== 'node' && o !== 'postgres') throw usageError(`--only ${o}: expected node or postgres`);
   }
   return {
     only: only.length ? /** @type {Array<'node' | 'postgres'>} */ (only) : ['node', 'postgres'],
@@ -553,14 +553,14 @@ async function main() {
     await requireEngine();
     if (opts.dryRun) return;
     if (process.getuid?.() !== 0)
-      throw new UserError(
+      throw missingError(
         'building stand-in images needs root (debootstrap, chroot, mount)',
         'run it as root, e.g. sudo pnpm images:base',
       );
     for (const tool of ['debootstrap', 'tar', 'chroot', 'npm']) {
       const r = await $({ quiet: true, nothrow: true })`command -v ${tool}`;
       if (r.exitCode !== 0)
-        throw new UserError(
+        throw missingError(
           `${tool} is not installed`,
           tool === 'debootstrap' ? 'apt-get install debootstrap' : `install ${tool}`,
         );

@@ -14,7 +14,7 @@ import { $, chalk, fs, minimist, path } from 'zx';
 import { imageInputsHash } from './lib/content-hash.mjs';
 import { buildImage, dockerBin, imageExists, inspectImage, requireEngine } from './lib/docker.mjs';
 import { loadConfig } from './lib/env.mjs';
-import { formatDuration, runMain, step, UserError } from './lib/timed-step.mjs';
+import { formatDuration, missingError, runMain, step, UserError, usageError } from './lib/timed-step.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const APPS = /** @type {const} */ (['backend', 'frontend']);
@@ -60,17 +60,17 @@ export function parseArgs(args, env = process.env) {
     string: ['node-image'],
     alias: { h: 'help', q: 'quiet' },
     unknown: (opt) => {
-      if (opt.startsWith('-')) throw new UserError(`unknown option ${opt}`, 'see --help');
+      if (opt.startsWith('-')) throw usageError(`unknown option ${opt}`, 'see --help');
       return true;
     },
   });
   if (a.help) return null;
   const [app, ...rest] = a._.map(String);
   if (!app)
-    throw new UserError('which app? expected one of: backend, frontend', 'node scripts/image.mjs backend');
+    throw usageError('which app? expected one of: backend, frontend', 'node scripts/image.mjs backend');
   if (!APPS.includes(/** @type {any} */ (app)))
-    throw new UserError(`unknown app "${app}": expected one of ${APPS.join(', ')}`);
-  if (rest.length) throw new UserError(`unexpected argument ${rest[0]}`, 'see --help');
+    throw usageError(`unknown app "${app}": expected one of ${APPS.join(', ')}`);
+  if (rest.length) throw usageError(`unexpected argument ${rest[0]}`, 'see --help');
   return {
     app: /** @type {'backend' | 'frontend'} */ (app),
     nodeImage: a['node-image'] || env.NODE_IMAGE || undefined,
@@ -109,7 +109,7 @@ async function resolveNodeImage(opts) {
           (await $({ quiet: true, nothrow: true, timeout: '120s' })`${dockerBin()} pull ${opts.nodeImage}`)
             .exitCode === 0;
         if (!pulled && !opts.dryRun)
-          throw new UserError(
+          throw missingError(
             `base image ${opts.nodeImage} (NODE_IMAGE) is not in the local engine and cannot be pulled`,
             `build the registry-less stand-in with \`pnpm images:base\` and use NODE_IMAGE=${STAND_IN_NODE_IMAGE}, or unset NODE_IMAGE`,
           );
@@ -151,7 +151,7 @@ async function toolVersions() {
     );
   const turboPkg = path.join(REPO_ROOT, 'node_modules', 'turbo', 'package.json');
   if (!(await fs.pathExists(turboPkg)))
-    throw new UserError('turbo is not installed in the repository', 'run pnpm install first');
+    throw missingError('turbo is not installed in the repository', 'run pnpm install first');
   const turbo = (await fs.readJson(turboPkg)).version;
   return { pnpm, turbo };
 }
@@ -181,7 +181,7 @@ export async function computeReference(opts) {
   const buildArgs = { NODE_IMAGE: nodeImage, PNPM_VERSION: versions.pnpm, TURBO_VERSION: versions.turbo };
   const dockerfile = path.join(REPO_ROOT, 'apps', opts.app, 'Dockerfile');
   if (!(await fs.pathExists(dockerfile)))
-    throw new UserError(`${path.relative(REPO_ROOT, dockerfile)} does not exist`);
+    throw missingError(`${path.relative(REPO_ROOT, dockerfile)} does not exist`);
   const hashed = await step('hash the inputs (turbo prune + Dockerfile + lockfile + build args)', () =>
     imageInputsHash({ repoRoot: REPO_ROOT, app: opts.app, dockerfile, buildArgs, extra: { nodeImageId } }),
   );

@@ -5,7 +5,7 @@
  * is quoted for the shell; nothing here ever receives a secret.
  */
 import { $, fs } from 'zx';
-import { UserError } from './timed-step.mjs';
+import { missingError, UserError } from './timed-step.mjs';
 
 /** @typedef {{ bin: string, env: Record<string, string>, kind: 'buildx' | 'builtin-buildkit' }} Builder */
 
@@ -27,7 +27,7 @@ export async function engineAvailable() {
 /** Throws a UserError that says what to do when no engine answers. */
 export async function requireEngine() {
   if (await engineAvailable()) return;
-  throw new UserError(
+  throw missingError(
     'No Docker engine answers (`docker version` failed).',
     'Start one (for example `dockerd &` after `apt-get install docker.io`), or set DOCKER_HOST to a reachable engine.',
   );
@@ -87,7 +87,7 @@ export async function resolveBuilder() {
     }
     tried.push(`${bin} (client ${version.stdout.trim() || 'unknown'}, no buildx plugin)`);
   }
-  throw new UserError(
+  throw missingError(
     `No docker client can build with BuildKit; tried: ${tried.join('; ')}.`,
     "Install the buildx plugin into the docker CLI plugins folder (Debian trixie's docker-buildx package carries it), or install Debian's docker.io client (BuildKit built in with DOCKER_BUILDKIT=1).",
   );

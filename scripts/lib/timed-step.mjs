@@ -4,18 +4,29 @@
  * a timed line per step and an error type whose message tells the user what to do.
  */
 import { chalk } from 'zx';
+import { EXIT } from './errors.mjs';
 
-/** An error whose message is meant for the user as is (no stack trace). */
+/**
+ * An error whose message is meant for the user as is (no stack trace), with the exit code of
+ * docs/deployment.md: EXIT.USAGE for a wrong command line, EXIT.PREREQ for something missing.
+ */
 export class UserError extends Error {
   /**
    * @param {string} message what went wrong
    * @param {string} [hint] what to do about it
+   * @param {number} [exitCode]
    */
-  constructor(message, hint) {
+  constructor(message, hint, exitCode = EXIT.ERROR) {
     super(hint ? `${message}\n  → ${hint}` : message);
     this.name = 'UserError';
+    this.exitCode = exitCode;
   }
 }
+
+/** @param {string} message @param {string} [hint] */
+export const usageError = (message, hint) => new UserError(message, hint, EXIT.USAGE);
+/** @param {string} message @param {string} [hint] */
+export const missingError = (message, hint) => new UserError(message, hint, EXIT.PREREQ);
 
 /**
  * Runs `fn` and prints one line with the step's name, its outcome and its duration.
@@ -61,6 +72,7 @@ export function runMain(main) {
   main().catch((/** @type {unknown} */ error) => {
     if (error instanceof UserError) {
       process.stderr.write(`${chalk.red('error:')} ${error.message}\n`);
+      process.exit(error.exitCode);
     } else if (error && typeof error === 'object' && 'stderr' in error && 'exitCode' in error) {
       // a failed zx command: its stderr says more than the stack
       const e = /** @type {{ stderr: string, exitCode: number, message: string }} */ (error);

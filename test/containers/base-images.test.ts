@@ -46,7 +46,7 @@ describe('scripts/base-images.mjs command line', () => {
 
   it('rejects an unknown option with a pointer to --help', async () => {
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--frobnicate']);
-    expect(r.code).not.toBe(0);
+    expect(r.code, 'usage errors exit 2 (docs/deployment.md)').toBe(2);
     expect(r.stderr).toMatch(/unknown option --frobnicate/);
     expect(r.stderr).toMatch(/--help/);
   });
