@@ -16,6 +16,8 @@ import { parseMinikubeProfile } from './lib/url.mjs';
 
 export const MIN = {
   node: [24, 0, 0],
+  // BuildKit builds with cache mounts (the Dockerfiles' pnpm store)
+  docker: [20, 10, 0],
   pnpm: [10, 0, 0],
   minikube: [1, 33, 0],
   kubectl: [1, 28, 0],
@@ -138,6 +140,15 @@ await runScript(
             ok: false,
             blocker: true,
             message: `the Docker daemon is not running (${firstError(r)}): start Docker Desktop, or \`sudo systemctl start docker\``,
+          };
+        }
+        const version = parseVersion(r.stdout.trim());
+        if (version && compareVersions(version, MIN.docker) < 0) {
+          return {
+            name: 'docker',
+            ok: false,
+            blocker: true,
+            message: `Docker ${r.stdout.trim()} is too old: the image builds need ${MIN.docker.join('.')}+ (BuildKit cache mounts); upgrade Docker`,
           };
         }
         return { name: 'docker', ok: true, message: `docker daemon ${r.stdout.trim()}` };

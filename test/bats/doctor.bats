@@ -26,6 +26,13 @@ setup() { setup_pipeline; }
   assert_output --partial 'problem(s) block the deploy'
 }
 
+@test "a Docker engine older than 20.10 is a blocker with the version it needs" {
+  export STUB_DOCKER_VERSION=19.03.15
+  run node "$SCRIPTS/doctor.mjs"
+  assert_failure 3
+  assert_output --partial '✗ Docker 19.03.15 is too old: the image builds need 20.10.0+'
+}
+
 @test "Docker daemon down: says how to start it" {
   export STUB_FAIL_DOCKER='^version'
   run node "$SCRIPTS/doctor.mjs"
