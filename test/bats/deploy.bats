@@ -48,10 +48,7 @@ setup() { setup_pipeline; }
 }
 
 @test "a no-op redeploy loads nothing and upgrades nothing" {
-  run deploy_chain
-  assert_success
-  reset_calls
-  run deploy_chain
+  run redeploy
   assert_success
   assert_output --partial 'todo-backend:aaaaaaaaaaaa already in the cluster, not loaded'
   assert_output --partial 'todo-postgres unchanged since revision 1: not upgraded'
@@ -61,10 +58,7 @@ setup() { setup_pipeline; }
 }
 
 @test "Helm 3 (no labels in its release metadata): the digest is matched with a label selector" {
-  run deploy_chain
-  assert_success
-  reset_calls
-  run deploy_chain
+  run redeploy
   assert_success
   assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
   run calls_matching 'helm list'
@@ -73,10 +67,7 @@ setup() { setup_pipeline; }
 
 @test "Helm 4 reads the digest from the release metadata, without a selector query" {
   export STUB_HELM_VERSION=v4.1.4
-  run deploy_chain
-  assert_success
-  reset_calls
-  run deploy_chain
+  run redeploy
   assert_success
   assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
   run calls_matching 'helm list|helm upgrade'

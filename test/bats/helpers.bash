@@ -73,5 +73,7 @@ deploy_chain() {
 
 calls() { cat "$STUB_STATE/calls.log"; }
 reset_calls() { : >"$STUB_STATE/calls.log"; }
+# redeploy: a first full deploy (quiet), then a second one with a fresh call log
+redeploy() { deploy_chain >/dev/null 2>&1 || return 1; reset_calls; deploy_chain; }
 # calls_matching <regex>
 calls_matching() { grep -E "$1" "$STUB_STATE/calls.log" || true; }
