@@ -115,4 +115,42 @@ describe('forward', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ status: 502, code: 'backend_unavailable' });
   });
+
+  it('sends a bodiless request again when the backend closed the kept-alive socket it reused', async () => {
+    // every connection serves one request; the next one on it is cut off, like a backend whose
+    // keep-alive timeout fired just as the proxy reused the socket
+    const served = new WeakMap<object, number>();
+    const flaky = http.createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n > 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method }));
+    });
+    flaky.listen(0, '127.0.0.1');
+    await once(flaky, 'listening');
+    const base = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    try {
+      const first = await forward(new Request('http://localhost:3000/api/tasks'), base, client);
+      expect(first.status).toBe(200);
+      await first.text();
+      const again = await forward(new Request('http://localhost:3000/api/tasks'), base, client);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ method: 'GET' });
+      // a request with a body is not replayed (the backend may have read it): it reuses the one
+      // kept-alive socket left, is cut off, and the user gets the 502 problem
+      const post = await forward(
+        new Request('http://localhost:3000/api/tasks', { method: 'POST', body: '{"title":"x"}' }),
+        base,
+        client,
+      );
+      expect(post.status).toBe(502);
+    } finally {
+      flaky.close();
+      flaky.closeAllConnections();
+    }
+  });
 });

@@ -138,71 +138,89 @@ export function forward(request: Request, backend: string, client: ClientInfo): 
   return new Promise<Response>((resolve) => {
     const transport = target.protocol === 'https:' ? https : http;
     const agent = agents[target.protocol as 'http:' | 'https:'];
-    const upstream = transport.request(target, { method, headers, agent });
-    let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      if (request.signal.aborted) {
-        resolve(new Response(null, { status: 499 }));
-        return;
-      }
-      resolve(
-        problem(
-          502,
-          'backend_unavailable',
-          'Backend unavailable',
-          `The API server could not be reached (${(error as NodeJS.ErrnoException).code ?? error.message}). Please try again in a moment.`,
-        ),
-      );
-    };
-    upstream.on('error', fail);
-    // A backend that does not even accept the connection within CONNECT_TIMEOUT_MS counts as down. Once
-    // connected there is no idle limit: an event stream may be quiet while the assistant thinks.
-    upstream.on('socket', (socket) => {
-      if (!socket.connecting) return;
-      const timer = setTimeout(() => {
-        const error = Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' });
-        upstream.destroy(error);
-      }, CONNECT_TIMEOUT_MS);
-      socket.once('connect', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
-    });
-    const onAbort = () => upstream.destroy(new Error('client aborted'));
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    upstream.on('response', (res) => {
-      settled = true;
-      res.on('close', () => request.signal.removeEventListener('abort', onAbort));
-      const status = res.statusCode ?? 502;
-      const init = {
-        status,
-        statusText: res.statusMessage ?? '',
-        headers: downstreamResponseHeaders(headersFromRaw(res.rawHeaders)),
-      };
-      if (method === 'HEAD' || [101, 204, 205, 304].includes(status)) {
-        res.resume();
-        resolve(new Response(null, init));
-        return;
-      }
-      const length = Number(res.headers['content-length'] ?? Number.NaN);
-      if (Number.isFinite(length) && length <= SMALL_BODY) {
-        // a small answer of known size (most API calls): collect it, cheaper than a web stream per response
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(new Response(Buffer.concat(chunks), init)));
-        res.on('error', () =>
-          resolve(problem(502, 'backend_unavailable', 'Backend unavailable', 'The answer was cut off.')),
+    const send = (attempt: number) => {
+      const upstream = transport.request(target, { method, headers, agent });
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        request.signal.removeEventListener('abort', onAbort);
+        // A kept-alive socket the backend closed just as we reused it (its idle timeout, or a
+        // replica that went away): the request never reached the backend, so sending it again
+        // on a fresh connection is safe when there is no body to replay (Node's documented
+        // pattern: `request.reusedSocket` and ECONNRESET).
+        const code = (error as NodeJS.ErrnoException).code;
+        if (
+          attempt === 0 &&
+          !hasBody &&
+          upstream.reusedSocket &&
+          (code === 'ECONNRESET' || code === 'EPIPE')
+        ) {
+          send(1);
+          return;
+        }
+        if (request.signal.aborted) {
+          resolve(new Response(null, { status: 499 }));
+          return;
+        }
+        resolve(
+          problem(
+            502,
+            'backend_unavailable',
+            'Backend unavailable',
+            `The API server could not be reached (${code ?? error.message}). Please try again in a moment.`,
+          ),
         );
-        return;
+      };
+      upstream.on('error', fail);
+      // A backend that does not even accept the connection within CONNECT_TIMEOUT_MS counts as down. Once
+      // connected there is no idle limit: an event stream may be quiet while the assistant thinks.
+      upstream.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => {
+          const error = Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' });
+          upstream.destroy(error);
+        }, CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
+      const onAbort = () => upstream.destroy(new Error('client aborted'));
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      upstream.on('response', (res) => {
+        settled = true;
+        res.on('close', () => request.signal.removeEventListener('abort', onAbort));
+        const status = res.statusCode ?? 502;
+        const init = {
+          status,
+          statusText: res.statusMessage ?? '',
+          headers: downstreamResponseHeaders(headersFromRaw(res.rawHeaders)),
+        };
+        if (method === 'HEAD' || [101, 204, 205, 304].includes(status)) {
+          res.resume();
+          resolve(new Response(null, init));
+          return;
+        }
+        const length = Number(res.headers['content-length'] ?? Number.NaN);
+        if (Number.isFinite(length) && length <= SMALL_BODY) {
+          // a small answer of known size (most API calls): collect it, cheaper than a web stream per response
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(new Response(Buffer.concat(chunks), init)));
+          res.on('error', () =>
+            resolve(problem(502, 'backend_unavailable', 'Backend unavailable', 'The answer was cut off.')),
+          );
+          return;
+        }
+        resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, init));
+      });
+      if (hasBody && request.body) {
+        Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
+          .on('error', (error) => upstream.destroy(error))
+          .pipe(upstream);
+      } else {
+        upstream.end();
       }
-      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, init));
-    });
-    if (hasBody && request.body) {
-      Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)
-        .on('error', (error) => upstream.destroy(error))
-        .pipe(upstream);
-    } else {
-      upstream.end();
-    }
+    };
+    send(0);
   });
 }
