@@ -364,8 +364,9 @@ async function buildNode(opts) {
         shell: '/bin/bash',
         gecos: '',
       });
-      await fs.mkdirp(await inRootfs(root, 'home/node'));
-      await fs.chown(await inRootfs(root, 'home/node'), 1000, 1000);
+      const home = await inRootfs(root, 'home/node');
+      await fs.mkdirp(home);
+      await fs.chown(home, 1000, 1000);
       const cas = await addHostCAs(root);
       info(`host CA certificates added to the system store: ${cas.length ? cas.join(', ') : '(none found)'}`);
       const r = await $({
@@ -454,13 +455,15 @@ async function buildPostgres(opts) {
         quiet: true,
         nothrow: true,
       })`rm -f ${root}/etc/ssl/private/ssl-cert-snakeoil.key ${root}/etc/ssl/certs/ssl-cert-snakeoil.pem`;
-      for (const dir of ['var/run/postgresql', 'var/lib/postgresql/data']) {
+      for (const [dir, mode] of /** @type {const} */ ([
+        ['var/run/postgresql', 0o3775],
+        ['var/lib/postgresql/data', 0o700],
+      ])) {
         const hostPath = await inRootfs(root, dir);
         await fs.mkdirp(hostPath);
         await fs.chown(hostPath, 999, 999);
+        await fs.chmod(hostPath, mode);
       }
-      await fs.chmod(await inRootfs(root, 'var/run/postgresql'), 0o3775);
-      await fs.chmod(await inRootfs(root, 'var/lib/postgresql/data'), 0o700);
       await fs.chown(await inRootfs(root, 'var/lib/postgresql'), 999, 999);
       await slim(root);
     });

@@ -171,12 +171,11 @@ export class TaskService {
    * skips row decoding, Date objects and re-serialising.
    */
   async listPage(userId: string, q: ListTasksQuery): Promise<TaskListPage> {
+    if (!this.listCache.enabled) return this.renderPage(userId, q);
     const key = TaskListCache.key(userId, q);
-    if (this.listCache.enabled) {
-      const [row] = await this.listVersion.execute({ userId });
-      const hit = this.listCache.get(key, Number(row?.version ?? 0));
-      if (hit) return hit;
-    }
+    const [row] = await this.listVersion.execute({ userId });
+    const hit = this.listCache.get(key, Number(row?.version ?? 0));
+    if (hit) return hit;
     const page = await this.renderPage(userId, q);
     this.listCache.set(key, page);
     return page;

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatEvent } from '../agent/chat.js';
 import { streamEvents } from '../http/event-stream.js';
-import { ProblemSchema } from '../http/problem.js';
-import { chatTurnRateLimit } from './chat-turn-limits.js';
+import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
 import type { AppContext } from './context.js';
 import { security } from './security.js';
 
@@ -42,10 +41,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         }),
         response: {
           200: z.string().describe('text/event-stream'),
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          429: ProblemSchema,
+          ...chatTurnProblems,
         },
       },
     },

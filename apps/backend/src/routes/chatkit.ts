@@ -4,8 +4,7 @@ import { ChatKitRequestSchema } from '../chatkit/schemas.js';
 import { ChatKitServer } from '../chatkit/server.js';
 import type { ThreadStreamEvent } from '../chatkit/types.js';
 import { streamEvents } from '../http/event-stream.js';
-import { ProblemSchema } from '../http/problem.js';
-import { chatTurnRateLimit } from './chat-turn-limits.js';
+import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
 import type { AppContext } from './context.js';
 import { security } from './security.js';
 
@@ -29,10 +28,7 @@ export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         body: ChatKitRequestSchema,
         response: {
           200: z.unknown().describe('JSON, or text/event-stream for streaming requests'),
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          429: ProblemSchema,
+          ...chatTurnProblems,
         },
       },
     },

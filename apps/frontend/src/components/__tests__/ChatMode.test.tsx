@@ -1,5 +1,5 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chatUi } from '@/lib/server/chat-ui';
 import { json, mockFetch } from '@/test/fetch-mock';
 import { AppShell } from '../AppShell';
@@ -15,15 +15,6 @@ vi.mock('@openai/chatkit-react', () => ({
     <div data-testid="openai-chatkit" className={props.className} />
   ),
 }));
-
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  Element.prototype.scrollTo ??= () => {};
-});
 
 afterEach(() => {
   vi.unstubAllGlobals();

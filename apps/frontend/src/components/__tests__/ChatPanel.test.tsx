@@ -1,18 +1,8 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch, sse } from '@/test/fetch-mock';
 import { ChatPanel } from '../ChatPanel';
-
-beforeAll(() => {
-  // jsdom lacks these; assistant-ui's viewport uses them for auto-scroll
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  Element.prototype.scrollTo ??= () => {};
-});
 
 afterEach(() => {
   vi.unstubAllGlobals();
