@@ -15,6 +15,7 @@ import {
   chromiumStatus,
   type Deployment,
   deployment,
+  givenBaseUrl,
   otherHostOrigin,
   SCREENSHOT_DIR,
 } from './harness.js';
@@ -287,17 +288,22 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
       .toMatch(/invalid|incorrect|wrong/i);
   });
 
-  it('tells the user clearly when the backend is down', async (ctx) => {
-    if (!app.backend) ctx.skip(); // only when this suite started the backend itself
-    const context = await newContext();
-    const page = await firstPage(context);
-    await signIn(page, app.baseUrl, users.second.email);
-    await app.backend?.stop();
-    const api = await fetch(`${app.baseUrl}/api/tasks`);
-    expect(api.status).toBe(502);
-    expect(api.headers.get('content-type')).toContain('application/problem+json');
-    expect(await api.json()).toMatchObject({ status: 502, code: 'backend_unavailable' });
-    await page.goto(`${app.baseUrl}/`);
-    await page.getByRole('heading', { name: /can’t reach the server/ }).waitFor();
-  });
+  // Only when this suite starts the backend itself: a deployment named by E2E_BASE_URL (the
+  // container and cluster suites run this file against theirs) is not ours to stop, and those
+  // suites test their own failure modes. Not registered there, rather than reported as skipped.
+  if (!givenBaseUrl()) {
+    it('tells the user clearly when the backend is down', async () => {
+      expect(app.backend, 'the harness started no backend').toBeDefined();
+      const context = await newContext();
+      const page = await firstPage(context);
+      await signIn(page, app.baseUrl, users.second.email);
+      await app.backend?.stop();
+      const api = await fetch(`${app.baseUrl}/api/tasks`);
+      expect(api.status).toBe(502);
+      expect(api.headers.get('content-type')).toContain('application/problem+json');
+      expect(await api.json()).toMatchObject({ status: 502, code: 'backend_unavailable' });
+      await page.goto(`${app.baseUrl}/`);
+      await page.getByRole('heading', { name: /can’t reach the server/ }).waitFor();
+    });
+  }
 });

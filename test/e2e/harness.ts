@@ -117,8 +117,13 @@ export interface Deployment {
   stop: () => Promise<void>;
 }
 
+/** The deployment E2E_BASE_URL names, if any: then the suite starts nothing and stops nothing. */
+export function givenBaseUrl(): string | undefined {
+  return process.env.E2E_BASE_URL?.trim() || undefined;
+}
+
 export async function deployment(): Promise<Deployment> {
-  const given = process.env.E2E_BASE_URL?.trim();
+  const given = givenBaseUrl();
   if (given) {
     const baseUrl = given.replace(/\/+$/, '');
     // a deployment that just started: wait until the frontend answers and reaches its backend
