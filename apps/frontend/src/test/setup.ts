@@ -1,3 +1,4 @@
+import * as webStreams from 'node:stream/web';
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
@@ -6,13 +7,16 @@ afterEach(() => {
   cleanup();
 });
 
-// jsdom lacks these; assistant-ui's viewport uses them for auto-scroll (files under
-// `@vitest-environment node` have no DOM at all)
-if (typeof Element !== 'undefined') {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  Element.prototype.scrollTo ??= () => {};
+// jsdom lacks these; assistant-ui's viewport uses them for auto-scroll
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+Element.prototype.scrollTo ??= () => {};
+
+// vitest's vmThreads pool builds the jsdom context without Node's web-stream globals
+// (the chat stream parser pipes through TextDecoderStream and TransformStream).
+for (const name of ['TransformStream', 'TextDecoderStream', 'ReadableStream', 'WritableStream'] as const) {
+  (globalThis as Record<string, unknown>)[name] ??= webStreams[name];
 }
