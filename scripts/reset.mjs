@@ -13,7 +13,12 @@ import { firstError } from './lib/exec.mjs';
 import { formatDuration } from './lib/log.mjs';
 import { runScript } from './lib/main.mjs';
 import { ROOT } from './lib/repo.mjs';
-import { appUrl, waitForHttp, withReachableUrl } from './lib/url.mjs';
+import { appUrl, parseMinikubeProfile, waitForHttp, withReachableUrl } from './lib/url.mjs';
+
+// minikube's storage-provisioner keeps each PersistentVolume in a folder of the node; with the none
+// driver the node is this host, so `minikube delete` leaves the data behind and a new cluster's
+// PostgreSQL would start on the old files (with a password the new release does not know).
+const NONE_DRIVER_VOLUMES = '/tmp/hostpath-provisioner';
 
 await runScript(
   {
@@ -33,6 +38,7 @@ await runScript(
       MINIKUBE_CPUS: 'CPUs (default 2)',
       MINIKUBE_MEMORY: 'memory in MiB (default 4096)',
       MINIKUBE_KUBERNETES_VERSION: "Kubernetes version (default: minikube's)",
+      MINIKUBE_CONTAINER_RUNTIME: "container runtime: containerd, docker, cri-o (default: minikube's)",
       APP_READY_TIMEOUT: 'seconds to wait for the app after the deploy (default 180)',
     },
     examples: ['pnpm scripts/reset.mjs', 'pnpm scripts/reset.mjs --yes'],
@@ -59,8 +65,10 @@ await runScript(
         EXIT.REFUSED,
       );
     }
+    let previousDriver = '';
     if (current) {
       const prof = await runner.run('minikube', ['profile', 'list', '--output', 'json']);
+      previousDriver = parseMinikubeProfile(prof.stdout, profile)?.driver ?? '';
       let names = [];
       try {
         const d = JSON.parse(prof.stdout);
@@ -104,15 +112,31 @@ await runScript(
       if (!r.ok) throw new ScriptError(`minikube delete failed: ${firstError(r)}`, EXIT.CLUSTER);
     });
     const driver = cfg.get('MINIKUBE_DRIVER');
+    if (driver === 'none' || previousDriver === 'none') {
+      await log.step(`remove the none driver's volume data (${NONE_DRIVER_VOLUMES})`, async () => {
+        const r =
+          process.getuid?.() === 0
+            ? await runner.run('rm', ['-rf', NONE_DRIVER_VOLUMES], { change: true })
+            : await runner.run('sudo', ['rm', '-rf', NONE_DRIVER_VOLUMES], { change: true });
+        if (!r.ok)
+          throw new ScriptError(`cannot remove ${NONE_DRIVER_VOLUMES}: ${firstError(r)}`, EXIT.CLUSTER);
+      });
+    }
     const k8s = cfg.get('MINIKUBE_KUBERNETES_VERSION');
+    const runtime = cfg.get('MINIKUBE_CONTAINER_RUNTIME');
     await log.step(`start Minikube (${cpus} CPUs, ${memory} MiB${driver ? `, ${driver}` : ''})`, async () => {
       const args = ['start', '-p', profile, '--cpus', String(cpus), '--memory', `${memory}mb`];
       if (driver) args.push('--driver', driver);
       if (k8s) args.push('--kubernetes-version', k8s);
+      if (runtime) args.push('--container-runtime', runtime);
       const r = await runner.run('minikube', args, { change: true, stream: true });
       if (!r.ok) {
+        const hint =
+          driver === 'none'
+            ? 'the none driver runs Kubernetes on this host as root: see "Minikube without a VM" in docs/deployment.md'
+            : `check that Docker has at least ${cpus} CPUs and ${memory} MiB`;
         throw new ScriptError(
-          `minikube start failed: ${firstError(r)}. \`minikube logs -p ${profile}\` has the details; check that Docker has at least ${cpus} CPUs and ${memory} MiB.`,
+          `minikube start failed: ${firstError(r)}. \`minikube logs -p ${profile}\` has the details; ${hint}.`,
           EXIT.CLUSTER,
         );
       }

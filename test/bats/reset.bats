@@ -50,6 +50,24 @@ setup() { setup_pipeline; }
   assert_output ''
 }
 
+@test "none driver: the runtime from .env, and the volume data the driver leaves on the host goes" {
+  printf 'MINIKUBE_DRIVER=none\nMINIKUBE_CONTAINER_RUNTIME=containerd\n' >"$TODO_REPO_ROOT/.env"
+  run node "$SCRIPTS/reset.mjs" --dry-run
+  assert_success
+  run grep -E '^\[dry-run\] \$ (minikube (delete|start)|pnpm|(sudo )?rm )' <<<"$output"
+  assert_line --index 0 '[dry-run] $ minikube delete -p minikube'
+  assert_line --index 1 --regexp '^\[dry-run\] \$ (sudo )?rm -rf /tmp/hostpath-provisioner$'
+  assert_line --index 2 '[dry-run] $ minikube start -p minikube --cpus 2 --memory 4096mb --driver none --container-runtime containerd'
+  assert_line --index 3 '[dry-run] $ pnpm turbo run deploy'
+}
+
+@test "other drivers keep their volumes inside the node: nothing is removed on the host" {
+  printf 'MINIKUBE_DRIVER=docker\n' >"$TODO_REPO_ROOT/.env"
+  run node "$SCRIPTS/reset.mjs" --dry-run
+  assert_success
+  refute_output --partial 'hostpath-provisioner'
+}
+
 @test "defaults to 2 CPUs and 4 GiB" {
   run node "$SCRIPTS/reset.mjs" --dry-run
   assert_success
