@@ -27,7 +27,15 @@ await runScript(
     log.info(`status: ${describeTarget(target)}`);
     const rel = await log.step(
       'helm list',
-      () => runner.run('helm', ['list', ...helmTargetArgs(target), '--all', '--output', 'json']),
+      // every state, spelled out: Helm 4 dropped `--all`; both majors take these
+      () =>
+        runner.run('helm', [
+          'list',
+          ...helmTargetArgs(target),
+          ...['--deployed', '--failed', '--pending', '--uninstalling'],
+          '--output',
+          'json',
+        ]),
       (r) => (r.ok ? '' : 'failed'),
     );
     if (!rel.ok)

@@ -22,7 +22,8 @@ export default defineConfig({
           name: 'cluster',
           include: ['cluster/**/*.test.ts'],
           testTimeout: 900_000,
-          hookTimeout: 2_400_000,
+          // a cold machine builds minikube and Kubernetes first (test/cluster/build.sh)
+          hookTimeout: 4_200_000,
           fileParallelism: false,
         },
       },

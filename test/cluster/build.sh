@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds (or reuses from the cache) everything a registry-less Minikube needs, from the Go module
 # proxy and Debian's archive only:
-#   - minikube and its storage-provisioner, built inside minikube's own module source (its go.mod
-#     has replace directives, so `go install pkg@version` refuses it), with the Makefile's ldflags
+#   - minikube, built inside minikube's own module source (its go.mod has replace directives, so
+#     `go install pkg@version` refuses it), with the Makefile's ldflags, and its storage-provisioner
 #   - kubeadm, kubelet, kubectl and the control-plane binaries for $K8S_VERSION (k8s.io/kubernetes
 #     through a wrapper module that pins the staging modules), crictl (sigs.k8s.io/cri-tools)
 #   - etcd, CoreDNS and pause at the versions this kubeadm asks for (`kubeadm config images list`)
@@ -70,29 +70,61 @@ build_kube() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# minikube and storage-provisioner, inside minikube's module source (read-only module cache: the
-# outputs go to the cache folder), with the Makefile's MINIKUBE_LDFLAGS / PROVISIONER_LDFLAGS.
+# minikube, inside minikube's module source (read-only module cache: the output goes to the cache
+# folder), with the Makefile's MINIKUBE_LDFLAGS.
 build_minikube() {
   local key="$MINIKUBE_VERSION storage-provisioner=$STORAGE_PROVISIONER_TAG $GO_TOOLCHAIN"
-  if stamped "$MINIKUBE_DIR/minikube" "$key" && stamped "$MINIKUBE_DIR/storage-provisioner" "$key"; then
-    log "minikube $MINIKUBE_VERSION cached in $MINIKUBE_DIR"; return
-  fi
+  stamped "$MINIKUBE_DIR/minikube" "$key" && { log "minikube $MINIKUBE_VERSION cached in $MINIKUBE_DIR"; return; }
   need_go
   local src commit; src="$(module_dir "k8s.io/minikube@$MINIKUBE_VERSION")"
   commit="$(module_commit k8s.io/minikube "$MINIKUBE_VERSION")"
   mkdir -p "$MINIKUBE_DIR"
-  rm -f "$MINIKUBE_DIR/minikube.version" "$MINIKUBE_DIR/storage-provisioner.version"
   local v=k8s.io/minikube/pkg/version
   log "building minikube $MINIKUBE_VERSION (commit ${commit:-unknown}) in $src (go -p $GO_JOBS, nice $NICE)"
   (cd "$src" && nice -n "$NICE" go build -p "$GO_JOBS" -trimpath \
     -ldflags "-s -w -X $v.version=$MINIKUBE_VERSION -X $v.isoVersion=$MINIKUBE_VERSION -X $v.gitCommitID=$commit -X $v.storageProvisionerVersion=$STORAGE_PROVISIONER_TAG" \
     -o "$MINIKUBE_DIR/minikube.tmp" ./cmd/minikube)
-  (cd "$src" && nice -n "$NICE" go build -p "$GO_JOBS" -trimpath \
-    -ldflags "-s -w -X k8s.io/minikube/pkg/storage.version=$STORAGE_PROVISIONER_TAG" \
-    -o "$MINIKUBE_DIR/storage-provisioner.tmp" ./cmd/storage-provisioner)
-  mv -f "$MINIKUBE_DIR/minikube.tmp" "$MINIKUBE_DIR/minikube"
-  mv -f "$MINIKUBE_DIR/storage-provisioner.tmp" "$MINIKUBE_DIR/storage-provisioner"
-  stamp "$MINIKUBE_DIR/minikube" "$key"; stamp "$MINIKUBE_DIR/storage-provisioner" "$key"
+  mv -f "$MINIKUBE_DIR/minikube.tmp" "$MINIKUBE_DIR/minikube"; stamp "$MINIKUBE_DIR/minikube" "$key"
+}
+
+# minikube's storage-provisioner (cmd/storage-provisioner of the same source, PROVISIONER_LDFLAGS),
+# the image of the default addon. It cannot be built against minikube's own go.mod: its
+# sig-storage-lib-external-provisioner v6 hard-codes leader election on an "endpoints" lock, which
+# client-go removed in v0.24 (the binary exits with "endpoints lock is removed, migrate to
+# leases"); the published v5 image predates that. A wrapper module builds the same source with
+# the Kubernetes client libraries of v0.23, the last line that has the lock.
+SP_CLIENT_GO=v0.23.17
+SP_KUBE_OPENAPI=v0.0.0-20211115234752-e816edb12b65 # what client-go $SP_CLIENT_GO requires
+build_storage_provisioner() {
+  local out="$MINIKUBE_DIR/storage-provisioner"
+  local key="$MINIKUBE_VERSION $STORAGE_PROVISIONER_TAG client-go=$SP_CLIENT_GO $GO_TOOLCHAIN"
+  stamped "$out" "$key" && { log "storage-provisioner $STORAGE_PROVISIONER_TAG cached"; return; }
+  need_go
+  local src="$SRC_DIR/storage-provisioner-$MINIKUBE_VERSION"
+  mkdir -p "$src" "$MINIKUBE_DIR"
+  if [[ ! -f "$src/go.sum" ]] || ! grep -q "client-go => k8s.io/client-go $SP_CLIENT_GO" "$src/go.mod"; then
+    cat > "$src/go.mod" <<MOD
+module todo.local/storageprovisioner
+
+go 1.24
+
+require k8s.io/minikube $MINIKUBE_VERSION
+
+replace (
+	k8s.io/api => k8s.io/api $SP_CLIENT_GO
+	k8s.io/apimachinery => k8s.io/apimachinery $SP_CLIENT_GO
+	k8s.io/client-go => k8s.io/client-go $SP_CLIENT_GO
+	k8s.io/kube-openapi => k8s.io/kube-openapi $SP_KUBE_OPENAPI
+)
+MOD
+    printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/minikube/cmd/storage-provisioner"\n' > "$src/tools.go"
+    rm -f "$src/go.sum"
+    (cd "$src" && GOFLAGS=-mod=mod go mod tidy >go-mod.log 2>&1) || { tail -20 "$src/go-mod.log" >&2; die "resolving the storage-provisioner module failed"; }
+  fi
+  log "building storage-provisioner $STORAGE_PROVISIONER_TAG (minikube $MINIKUBE_VERSION source, client-go $SP_CLIENT_GO)"
+  (cd "$src" && GOFLAGS="-mod=mod -buildvcs=false" nice -n "$NICE" go build -p "$GO_JOBS" -trimpath \
+    -ldflags "-s -w -X k8s.io/minikube/pkg/storage.version=$STORAGE_PROVISIONER_TAG" -o "$out.tmp" k8s.io/minikube/cmd/storage-provisioner)
+  mv -f "$out.tmp" "$out"; stamp "$out" "$key"
 }
 
 # crictl: minikube's none driver requires it on root's PATH (Kubernetes 1.24+)
@@ -118,7 +150,8 @@ build_etcd() {
   need_go
   local src="$SRC_DIR/etcd-$ver" commit
   mkdir -p "$src" "$(dirname "$out")"
-  if [[ ! -f "$src/go.sum" ]]; then
+  # the go directive must not be newer than the toolchain: the module is regenerated when it is
+  if [[ ! -f "$src/go.sum" ]] || ! grep -qx 'go 1.24' "$src/go.mod"; then
     cat > "$src/main.go" <<'GO'
 // etcd's own main package (go.etcd.io/etcd/server/v3/main.go), as a wrapper module.
 package main
@@ -131,13 +164,14 @@ import (
 
 func main() { etcdmain.Main(os.Args) }
 GO
-    (cd "$src" && rm -f go.mod && go mod init todo.local/etcd >/dev/null 2>&1 \
-      && GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@$ver" >/dev/null && GOFLAGS=-mod=mod go mod tidy >/dev/null)
+    printf 'module todo.local/etcd\n\ngo 1.24\n' > "$src/go.mod"; rm -f "$src/go.sum"
+    (cd "$src" && GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@$ver" >go-get.log 2>&1 \
+      && GOFLAGS=-mod=mod go mod tidy >>go-get.log 2>&1) || { tail -20 "$src/go-get.log" >&2; die "resolving go.etcd.io/etcd/server/v3@$ver failed"; }
   fi
   commit="$(module_commit go.etcd.io/etcd/server/v3 "$ver")"
   log "building etcd $ver"
   (cd "$src" && nice -n "$NICE" go build -p "$GO_JOBS" -trimpath \
-    -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${commit:0:7}" -o "$out.tmp" .)
+    -ldflags "-s -w ${commit:+-X go.etcd.io/etcd/api/v3/version.GitSHA=${commit:0:7}}" -o "$out.tmp" .)
   mv -f "$out.tmp" "$out"; stamp "$out" "$ver $GO_TOOLCHAIN"
 }
 
@@ -154,7 +188,7 @@ build_coredns() {
   mkdir -p "$(dirname "$out")"
   log "building coredns $ver (all standard plugins)"
   (cd "$src" && nice -n "$NICE" go build -p "$GO_JOBS" -trimpath \
-    -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=${commit:0:7}" -o "$out.tmp" .)
+    -ldflags "-s -w ${commit:+-X github.com/coredns/coredns/coremain.GitCommit=${commit:0:7}}" -o "$out.tmp" .)
   mv -f "$out.tmp" "$out"; stamp "$out" "$ver $GO_TOOLCHAIN"
 }
 
@@ -167,7 +201,7 @@ build_pause() {
   local src="$SRC_DIR/pause"
   mkdir -p "$src" "$(dirname "$out")"
   cp "$HERE/pause/main.go" "$src/main.go"
-  [[ -f "$src/go.mod" ]] || (cd "$src" && go mod init todo.local/pause >/dev/null 2>&1)
+  printf 'module todo.local/pause\n\ngo 1.24\n' > "$src/go.mod"
   (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$out.tmp" .)
   mv -f "$out.tmp" "$out"; stamp "$out" "$key"
 }
@@ -237,12 +271,16 @@ build_images() {
 
 main() {
   mkdir -p "$BIN_DIR" "$SRC_DIR" "$IMAGE_DIR"
+  # one build at a time per cache (CI may start one early; two clones may share the cache)
+  exec 9>"$CLUSTER_CACHE/.build.lock"
+  if ! flock -n 9; then log "another build.sh holds $CLUSTER_CACHE/.build.lock: waiting for it"; flock 9; fi
   # debootstrap waits on the network, the Go builds on the CPU: run them side by side
   local rootfs_log; rootfs_log="$(mktemp)"
   (build_iptables_rootfs) >"$rootfs_log" 2>&1 &
   local rootfs_pid=$!
   step "build kubernetes $K8S_VERSION" build_kube
-  step "build minikube $MINIKUBE_VERSION + storage-provisioner" build_minikube
+  step "build minikube $MINIKUBE_VERSION" build_minikube
+  step "build storage-provisioner $STORAGE_PROVISIONER_TAG" build_storage_provisioner
   step "build crictl $CRICTL_VERSION" build_crictl
   step "build etcd (kubeadm's version)" build_etcd
   step "build coredns (kubeadm's version)" build_coredns

@@ -1,49 +1,59 @@
-// Cluster end-to-end: a real single-node Kubernetes (test/cluster/up.sh: kubelet + containerd on
-// this machine, no registry), the product deployed into it by its own pipeline
-// (`pnpm turbo deploy` with CLUSTER=current IMAGE_LOADER=containerd), then what the product
-// promises: the browser suite through the NodePort, no data lost when pods die, zero failed
-// requests across a rolling upgrade, a broken release rolled back while the app keeps serving,
-// `helm test` per release, and a no-op second deploy that changes nothing.
+// Cluster end-to-end on a real Minikube: the minikube binary and every Kubernetes component built
+// from source (test/cluster/build.sh), the none driver with containerd on this host
+// (test/cluster/host.sh), created by the product's own `pnpm scripts/reset.mjs` with
+// MINIKUBE_DRIVER=none in a .env, the app deployed by `pnpm turbo deploy` with its defaults
+// (CLUSTER=minikube, images through `minikube image load`). Then what the product promises: the
+// browser suite through the URL reset printed, no data lost when pods die, zero failed requests
+// across a rolling upgrade, a broken release rolled back while the app keeps serving, `helm test`
+// per release, a no-op second deploy that changes nothing, `pnpm status` / `pnpm diagnose` /
+// `pnpm run doctor` against the real profile, reset's guard without --yes and a second reset.
+// The last test deletes the profile and checks that nothing of the none driver is left.
 //
 // Required under CI=true; skipped loudly elsewhere unless RUN_CLUSTER_TESTS=1 (it needs root,
-// starts a kubelet, and builds Kubernetes once: ~20 min cold, cached in /var/cache/todo-cluster).
+// runs Kubernetes on this host, and builds minikube and Kubernetes once: ~40 min cold, cached in
+// /var/cache/todo-cluster). Hold the machine's cluster lock: flock /tmp/todo-cluster.lock …
 // KEEP_CLUSTER=1 leaves the cluster running afterwards.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  APP_URL,
   allPodsReady,
-  CLUSTER_DIR,
   Client,
+  ENV_FILE,
   HERE,
   helm,
   helmInstallSeconds,
   installToReadySeconds,
+  kubectl,
   kubectlJson,
   must,
-  NAMESPACE,
+  PROFILE,
   pipelineEnv,
   pods,
   RELEASES,
   REPO_ROOT,
   recordFigure,
   requestLoop,
+  resetUrl,
   run,
   waitFor,
   workloadFingerprint,
+  writeEnvFile,
 } from './lib.js';
 
 const required = process.env.CI === 'true';
 const enabled = required || process.env.RUN_CLUSTER_TESTS === '1';
+// under CI=true the teardown always runs (and is checked)
+const keepCluster = process.env.KEEP_CLUSTER === '1' && !required;
 if (!enabled) {
   process.stderr.write(
-    '\n⚠ SKIPPED: cluster end-to-end suite (test/cluster). It starts a real Kubernetes as root; run it with RUN_CLUSTER_TESTS=1 (it is required under CI=true).\n\n',
+    '\n⚠ SKIPPED: cluster end-to-end suite (test/cluster). It runs a real Minikube (none driver) on this host as root; run it with RUN_CLUSTER_TESTS=1 (it is required under CI=true).\n\n',
   );
 }
 
 const BACKEND_TAG_FILE = path.join(REPO_ROOT, 'apps', 'backend', '.image', 'tag');
 const deployCmd = ['turbo', 'deploy', '--output-logs=new-only'];
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 const derivedImages: string[] = [];
 
@@ -59,7 +69,10 @@ async function deriveBackendImage(from: string, tag: string, extra: string): Pro
   return ref;
 }
 
-/** Deploys only the backend chart with a given image, through the pipeline's own deploy script. */
+/**
+ * A one-app change: the backend's tag file names a new image, then the pipeline's deploy script
+ * runs for that chart (it loads the image with `minikube image load` first, as in `pnpm turbo deploy`).
+ */
 async function deployBackendWith(ref: string, env: Record<string, string> = {}) {
   const original = fs.readFileSync(BACKEND_TAG_FILE, 'utf8');
   fs.writeFileSync(BACKEND_TAG_FILE, `${ref}\n`);
@@ -70,76 +83,104 @@ async function deployBackendWith(ref: string, env: Record<string, string> = {}) 
   }
 }
 
-describe.skipIf(!enabled)('cluster end-to-end', () => {
+/** `pnpm scripts/reset.mjs --yes`, the product's command, with the suite's .env. */
+async function reset() {
+  const r = await run('pnpm', ['scripts/reset.mjs', '--yes'], { env: pipelineEnv(), echo: true });
+  const url = resetUrl(r.stdout + r.stderr);
+  return { ...r, url };
+}
+
+async function profileNames(): Promise<string[]> {
+  const r = await run('minikube', ['profile', 'list', '--output', 'json']);
+  try {
+    const d = JSON.parse(r.stdout);
+    return [...(d.valid ?? []), ...(d.invalid ?? [])].map((p: { Name: string }) => p.Name);
+  } catch {
+    return [];
+  }
+}
+
+describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => {
   let originalBackend = '';
-  const user = new Client();
+  let appUrl = '';
+  let user: Client;
   const email = `cluster-${Date.now()}@example.test`;
   const password = 'cluster-test-password-1';
   const titles: string[] = [];
+  let tornDown = false;
 
   beforeAll(async () => {
-    if (process.getuid?.() !== 0) throw new Error('the cluster suite must run as root (it starts a kubelet)');
-    const cached =
-      fs.existsSync('/var/cache/todo-cluster') && fs.readdirSync('/var/cache/todo-cluster').length > 0;
-    const up = await must('bash', [path.join(HERE, 'up.sh')], { echo: true });
+    if (process.getuid?.() !== 0)
+      throw new Error('the cluster suite must run as root (the none driver runs Kubernetes on this host)');
+    const cached = fs.existsSync('/var/cache/todo-cluster/minikube-v1.37.0/minikube.version');
+    const build = await must('bash', [path.join(HERE, 'build.sh')], { echo: true });
     recordFigure(
-      cached ? 'cluster start (binaries cached)' : 'cluster start (cold: includes building Kubernetes)',
-      Math.round(up.ms / 100) / 10,
+      cached
+        ? 'build.sh (minikube, Kubernetes, images; all cached)'
+        : 'build.sh cold (minikube, Kubernetes, etcd, CoreDNS, crictl, images from source)',
+      seconds(build.ms),
     );
-    await must('bash', [path.join(HERE, 'smoke.sh')], { echo: true });
-    // the registry-less PostgreSQL stand-in the pipeline loads (POSTGRES_IMAGE)
-    const pg = pipelineEnv().POSTGRES_IMAGE ?? '';
-    if (pg.startsWith('todo-local/') && (await run('docker', ['image', 'inspect', pg])).code !== 0) {
+    // the registry-less PostgreSQL stand-in the pipeline loads (POSTGRES_IMAGE in the .env)
+    const pg = 'todo-local/postgres:15-bookworm';
+    if ((await run('docker', ['image', 'inspect', pg])).code !== 0) {
       await must('pnpm', ['images:base'], { echo: true });
     }
-    // a clean namespace: a previous run's releases must not make the first deploy a no-op
-    await run(
-      'kubectl',
-      [
-        '--kubeconfig',
-        path.join(CLUSTER_DIR, 'admin.kubeconfig'),
-        'delete',
-        'namespace',
-        NAMESPACE,
-        '--wait=true',
-        '--timeout=180s',
-        '--ignore-not-found',
-      ],
-      { echo: true },
-    );
+    // a clean host first (a previous run may have been killed), then the none driver's needs
+    await must('bash', [path.join(HERE, 'teardown.sh')], { echo: true });
+    const host = await must('bash', [path.join(HERE, 'host.sh')], { echo: true });
+    recordFigure('host.sh (packages, containerd, image import)', seconds(host.ms));
+    writeEnvFile();
+    process.stderr.write(`  the suite's .env (${ENV_FILE}):\n${fs.readFileSync(ENV_FILE, 'utf8')}`);
   });
 
   afterAll(async () => {
     if (derivedImages.length) await run('docker', ['rmi', ...derivedImages]);
-    if (process.env.KEEP_CLUSTER === '1') return;
-    await run('bash', [path.join(HERE, 'down.sh')], { echo: true });
+    if (keepCluster || tornDown) return;
+    await run('bash', [path.join(HERE, 'teardown.sh')], { echo: true });
   });
 
-  it('deploys all three charts with `pnpm turbo deploy`; every pod Ready', async () => {
-    const r = await run('pnpm', deployCmd, { env: pipelineEnv(), echo: true });
-    expect(r.code, 'pnpm turbo deploy failed (output above)').toBe(0);
-    const ps = await allPodsReady(3);
-    recordFigure('pnpm turbo deploy (first, includes image builds and loads)', Math.round(r.ms / 100) / 10);
+  it('reset refuses to delete anything without --yes when there is no terminal', async () => {
+    const before = await profileNames();
+    const r = await run('pnpm', ['scripts/reset.mjs'], { env: pipelineEnv(), echo: true });
+    expect(r.code, 'reset without --yes must refuse (exit 6)').toBe(6);
+    expect(r.stdout + r.stderr).toContain('there is no terminal to confirm: run it again with --yes');
+    expect(await profileNames()).toEqual(before);
+  });
+
+  it('`pnpm scripts/reset.mjs --yes` creates the Minikube profile, deploys everything, and the URL it prints answers', async () => {
+    const r = await reset();
+    expect(r.code, 'reset failed (output above)').toBe(0);
+    expect(r.url, 'reset printed no URL').toBeTruthy();
+    appUrl = r.url ?? '';
+    user = new Client(appUrl);
+    recordFigure('reset, cold (no profile yet: minikube start + first deploy)', seconds(r.ms));
     const helmTimes = helmInstallSeconds(r.stdout + r.stderr);
     expect(Object.keys(helmTimes).sort()).toEqual([...RELEASES].sort());
-    const installToReady = Math.round(Object.values(helmTimes).reduce((a, b) => a + b, 0) * 10) / 10;
     recordFigure(
       `install to all pods Ready (helm --wait, sum of ${Object.entries(helmTimes)
         .map(([k, v]) => `${k} ${v}s`)
         .join(', ')})`,
-      installToReady,
+      Math.round(Object.values(helmTimes).reduce((a, b) => a + b, 0) * 10) / 10,
     );
     recordFigure(
-      'first pod created → last pod Ready (includes waiting for image builds between charts)',
-      installToReadySeconds(ps),
+      'first pod created → last pod Ready (includes waiting for image loads between charts)',
+      installToReadySeconds(await allPodsReady(3)),
     );
+    // a real minikube, the none driver, the default target
+    const st = JSON.parse((await run('minikube', ['-p', PROFILE, 'status', '--output', 'json'])).stdout);
+    expect([st.Host, st.Kubelet, st.APIServer]).toEqual(['Running', 'Running', 'Running']);
+    const ip = (await must('minikube', ['-p', PROFILE, 'ip'])).stdout.trim();
+    expect(appUrl).toBe(`http://${ip}:30000`);
     for (const rel of RELEASES) {
-      const st = await helm(['status', rel, '-o', 'json']);
-      expect(JSON.parse(st.stdout).info.status, rel).toBe('deployed');
+      const s = await helm(['status', rel, '-o', 'json']);
+      expect(JSON.parse(s.stdout).info.status, rel).toBe('deployed');
     }
+    const images = (await must('minikube', ['-p', PROFILE, 'image', 'ls', '--format', 'short'])).stdout;
     originalBackend = fs.readFileSync(BACKEND_TAG_FILE, 'utf8').trim();
-    const health = await fetch(`${APP_URL}/api/healthz`);
-    expect(health.status).toBe(200);
+    expect(images, 'the backend image came in through `minikube image load`').toContain(
+      originalBackend.split(':')[1],
+    );
+    expect((await fetch(`${appUrl}/api/healthz`)).status).toBe(200);
   });
 
   it('a second `pnpm turbo deploy` with nothing changed changes nothing (same ReplicaSets)', async () => {
@@ -149,7 +190,7 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
     );
     const r = await run('pnpm', deployCmd, { env: pipelineEnv(), echo: true });
     expect(r.code).toBe(0);
-    recordFigure('no-op redeploy (pnpm turbo deploy, nothing changed)', Math.round(r.ms / 100) / 10);
+    recordFigure('no-op redeploy (pnpm turbo deploy, nothing changed)', seconds(r.ms));
     expect(await workloadFingerprint()).toEqual(before);
     const after = await Promise.all(
       RELEASES.map(async (rel) => JSON.parse((await helm(['status', rel, '-o', 'json'])).stdout).version),
@@ -164,9 +205,9 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
     }
   });
 
-  it('runs the browser suite through the frontend NodePort', async () => {
+  it('runs the browser suite through the URL reset printed', async () => {
     const r = await run('pnpm', ['--filter', '@todo/test', 'test:e2e'], {
-      env: { ...process.env, E2E_BASE_URL: APP_URL },
+      env: { ...process.env, E2E_BASE_URL: appUrl },
       echo: true,
     });
     expect(r.code, 'browser suite against the cluster failed (output above)').toBe(0);
@@ -186,20 +227,7 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
     for (const app of ['todo-backend', 'todo-postgres']) {
       const victims = (await pods()).filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === app);
       expect(victims.length, `pods of ${app}`).toBeGreaterThan(0);
-      await must(
-        'kubectl',
-        [
-          '--kubeconfig',
-          path.join(CLUSTER_DIR, 'admin.kubeconfig'),
-          '-n',
-          NAMESPACE,
-          'delete',
-          'pod',
-          ...victims.map((p) => p.metadata.name),
-          '--wait=true',
-        ],
-        { echo: true },
-      );
+      await kubectl(['delete', 'pod', ...victims.map((p) => p.metadata.name), '--wait=true']);
     }
     await allPodsReady(3);
     const list = await waitFor('tasks readable again', async () => {
@@ -218,8 +246,8 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
     });
     const r = await deployBackendWith(next);
     recordFigure(
-      'backend redeploy with a new image tag (load into containerd + rolling upgrade)',
-      Math.round(r.ms / 100) / 10,
+      'one-app change: backend with a new image tag (minikube image load + rolling upgrade)',
+      seconds(r.ms),
     );
     await new Promise((res) => setTimeout(res, 3000));
     const stats = await loop.stop();
@@ -261,4 +289,50 @@ describe.skipIf(!enabled)('cluster end-to-end', () => {
     const list = (await user.json('GET', '/api/tasks?tag=cluster')) as { items: unknown[] };
     expect(list.items.length).toBe(titles.length);
   });
+
+  it('`pnpm status`, `pnpm diagnose` and `pnpm run doctor` read the real profile', async () => {
+    const status = await run('pnpm', ['status'], { env: pipelineEnv(), echo: true });
+    expect(status.code, 'pnpm status').toBe(0);
+    expect(status.stdout + status.stderr).toContain(`app: ${appUrl}`);
+    for (const rel of RELEASES) expect(status.stdout + status.stderr).toMatch(new RegExp(`${rel}\\s+rev`));
+
+    const diagnose = await run('pnpm', ['diagnose'], { env: pipelineEnv(), echo: true });
+    expect(diagnose.code, 'pnpm diagnose').toBe(0);
+
+    const doctor = await run('pnpm', ['run', 'doctor'], { env: pipelineEnv(), echo: true });
+    expect(doctor.code, 'pnpm run doctor').toBe(0);
+    const out = doctor.stdout + doctor.stderr;
+    expect(out).toMatch(/minikube 1\.37\.0/);
+    expect(out).toMatch(/minikube "minikube" running \(none, \d+ CPUs, \d+ MiB\)/);
+    expect(out).toMatch(/cluster "minikube" reachable/);
+  });
+
+  it('a second reset rebuilds the cluster from nothing (warm) and the app answers again, empty', async () => {
+    const r = await reset();
+    expect(r.code, 'second reset failed (output above)').toBe(0);
+    expect(r.url).toBe(appUrl);
+    recordFigure('reset, warm (delete the running profile, minikube start, deploy)', seconds(r.ms));
+    expect((await fetch(`${appUrl}/api/healthz`)).status).toBe(200);
+    // a new cluster: the account made before the reset is gone with its database
+    const again = new Client(appUrl);
+    const signIn = await again.request('POST', '/api/auth/sign-in/email', { email, password });
+    expect(signIn.ok, 'the old account must be gone after a reset').toBe(false);
+  });
+
+  it.skipIf(keepCluster)(
+    'teardown deletes the profile and leaves nothing of the none driver on this host',
+    async () => {
+      const r = await run('bash', [path.join(HERE, 'teardown.sh')], { echo: true });
+      tornDown = true;
+      expect(r.code, 'teardown.sh found leftovers (output above)').toBe(0);
+      expect(await profileNames()).not.toContain(PROFILE);
+      const links = (await run('ip', ['-o', 'link', 'show'])).stdout;
+      expect(links).not.toMatch(/: bridge:/);
+      const nat = (await run('iptables', ['-w', '-t', 'nat', '-S'])).stdout;
+      expect(nat).not.toMatch(/KUBE-|CNI-/);
+      expect(fs.existsSync('/tmp/hostpath-provisioner')).toBe(false);
+      // Docker (the other suites' engine) still answers
+      expect((await run('docker', ['info', '--format', '{{.ServerVersion}}'])).code).toBe(0);
+    },
+  );
 });

@@ -1,5 +1,6 @@
-// Helpers of the cluster end-to-end suite: run commands (streamed, timed), kubectl/helm as JSON,
-// a cookie-keeping HTTP client for the app behind the frontend's NodePort, and the figures file.
+// Helpers of the cluster end-to-end suite: the suite's .env and the environment the product's
+// commands get, run commands (streamed, timed), kubectl/helm as JSON against the Minikube profile,
+// a cookie-keeping HTTP client for the app behind the URL reset printed, and the figures file.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,28 +9,47 @@ import { AppClient } from '../lib/app-client.js';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
-export const CLUSTER_DIR = process.env.CLUSTER_DIR ?? '/var/lib/todo-cluster';
-export const KUBECONFIG = path.join(CLUSTER_DIR, 'admin.kubeconfig');
-export const CONTAINERD_ADDRESS =
-  process.env.CLUSTER_CONTAINERD_ADDRESS ?? '/run/todo-cluster/containerd/containerd.sock';
+export const PROFILE = 'minikube'; // the none driver supports this profile only
 export const NAMESPACE = process.env.CLUSTER_TEST_NAMESPACE ?? 'todo';
-export const APP_URL = `http://127.0.0.1:${process.env.FRONTEND_NODE_PORT ?? '30000'}`;
 export const RELEASES = ['todo-postgres', 'todo-backend', 'todo-frontend'] as const;
 export const FIGURES_FILE = path.join(REPO_ROOT, 'test', 'test-results', 'cluster-figures.json');
+/** The suite's .env: what a user of this machine writes in the repository's .env (see docs/deployment.md). */
+export const ENV_FILE = path.join(REPO_ROOT, 'test', 'test-results', 'cluster.env');
+export const ENV_SETTINGS = {
+  MINIKUBE_DRIVER: 'none',
+  MINIKUBE_CONTAINER_RUNTIME: 'containerd',
+  // no registry here: the registry-less PostgreSQL stand-in of `pnpm images:base`, loaded like the apps
+  POSTGRES_IMAGE: 'todo-local/postgres:15-bookworm',
+  NAMESPACE,
+};
 
-/** The environment the product's pipeline gets: this cluster, images through our containerd. */
+/** Settings the suite must not inherit: it runs the product's defaults (CLUSTER=minikube, images via minikube). */
+const TARGET_OVERRIDES = [
+  'CLUSTER',
+  'IMAGE_LOADER',
+  'KUBE_CONTEXT',
+  'KUBECONFIG',
+  'CONTAINERD_ADDRESS',
+  'MINIKUBE_PROFILE',
+  'APP_URL',
+];
+
+/** Writes the suite's .env file. */
+export function writeEnvFile(): void {
+  fs.mkdirSync(path.dirname(ENV_FILE), { recursive: true });
+  fs.writeFileSync(
+    ENV_FILE,
+    `${Object.entries(ENV_SETTINGS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+  );
+}
+
+/** The environment the product's commands get: its defaults plus the suite's .env (DOTENV_PATH). */
 export function pipelineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    KUBECONFIG,
-    CLUSTER: 'current',
-    IMAGE_LOADER: 'containerd',
-    CONTAINERD_ADDRESS,
-    NAMESPACE,
-    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? 'todo-local/postgres:15-bookworm',
-    HELM_TIMEOUT: process.env.HELM_TIMEOUT ?? '4m0s',
-    ...extra,
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOTENV_PATH: ENV_FILE, HELM_TIMEOUT: '4m0s', ...extra };
+  for (const k of TARGET_OVERRIDES) if (!(k in extra)) delete env[k];
+  return env;
 }
 
 export interface RunResult {
@@ -74,6 +94,7 @@ export function run(
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 });
     });
+    child.stdin.on('error', () => {}); // a command may exit before reading its input (EPIPE)
     child.stdin.end(o.input ?? '');
   });
 }
@@ -95,7 +116,7 @@ export async function must(
 
 export async function kubectl(args: string[], o: { namespaced?: boolean } = {}): Promise<string> {
   const ns = o.namespaced === false ? [] : ['--namespace', NAMESPACE];
-  return (await must('kubectl', ['--kubeconfig', KUBECONFIG, ...ns, ...args])).stdout;
+  return (await must('kubectl', ['--context', PROFILE, ...ns, ...args], { env: pipelineEnv() })).stdout;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl JSON is untyped here
@@ -104,7 +125,10 @@ export async function kubectlJson(args: string[], o: { namespaced?: boolean } = 
 }
 
 export async function helm(args: string[], echo = false): Promise<RunResult> {
-  return run('helm', ['--kubeconfig', KUBECONFIG, '--namespace', NAMESPACE, ...args], { echo });
+  return run('helm', ['--kube-context', PROFILE, '--namespace', NAMESPACE, ...args], {
+    echo,
+    env: pipelineEnv(),
+  });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -214,11 +238,18 @@ export function recordFigure(name: string, value: number | string, unit = 's'): 
   process.stderr.write(`  ▸ figure ${name}: ${value}${unit ? ` ${unit}` : ''}\n`);
 }
 
-/** A browser-like client of the app through the frontend's NodePort (cookies, same origin). */
+/** A browser-like client of the app through the URL reset printed (cookies, same origin). */
 export class Client extends AppClient {
-  constructor(origin = APP_URL) {
+  constructor(origin: string) {
     super(origin, 10_000);
   }
+}
+
+/** The URL in reset's last line: `reset done in 1m 2s: the app answers at http://…`. */
+export function resetUrl(output: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  return /reset done in .*?: the app answers at (https?:\/\/\S+)/.exec(plain)?.[1];
 }
 
 /**

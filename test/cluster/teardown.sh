@@ -11,7 +11,8 @@
 #                the kubelet's init script and unit files, /etc/kubernetes, the control-plane
 #                aliases minikube adds to /etc/hosts, kubepods cgroups
 # Kept for a warm start: the build cache (/var/cache/todo-cluster), minikube's binary cache
-# (~/.minikube/cache) and the images in containerd's store (/var/lib/containerd).
+# (~/.minikube/cache) and, in containerd's store (/var/lib/containerd), the images host.sh
+# imported; the ones `minikube image load` brought in are removed.
 # Safe to run when nothing is running. Needs root. Usage: test/cluster/teardown.sh
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,6 +49,25 @@ stop_workloads() {
   done
   ids="$(ctrk containers ls -q 2>/dev/null)"
   for id in $ids; do ctrk containers delete "$id" >/dev/null 2>&1; done
+  return 0
+}
+
+# Images other than the ones host.sh imports (kubeadm's and the addon's) go: the app images came
+# in through `minikube image load` and must come in that way again on the next run, as on a fresh
+# node (containerd's store is the host's, so `minikube delete` keeps them with this driver).
+prune_images() {
+  [[ -f "$IMAGE_DIR/images.txt" && -S "$CONTAINERD_SOCK" ]] || return 0
+  ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1 || return 0
+  local listing keep ref digest n=0
+  listing="$(ctrk images ls 2>/dev/null | tail -n +2)"
+  # manifests of the kept references (their sha256: aliases point at the same digests)
+  keep="$(awk 'NR == FNR { want[$1] = 1; next } ($1 in want) { print $3 }' "$IMAGE_DIR/images.txt" - <<<"$listing")"
+  while read -r ref _ digest _; do
+    [[ -n "$ref" ]] || continue
+    grep -qxF "$digest" <<<"$keep" && continue
+    ctrk images rm "$ref" >/dev/null 2>&1 && n=$((n + 1))
+  done <<<"$listing"
+  log "removed $n image reference(s) that did not come from host.sh"
   return 0
 }
 
@@ -133,7 +153,8 @@ leftovers() {
 main() {
   step "minikube delete -p $PROFILE" delete_profile
   step "stop kubelet" stop_kubelet
-  step "stop containers, containerd" stop_workloads
+  step "stop containers" stop_workloads
+  step "remove the images minikube loaded" prune_images
   step "stop containerd" stop_containerd
   step "unmount" unmount_all
   step "network cleanup" clean_network
