@@ -2,7 +2,8 @@
 // sign up → add a task on the board → ask the chat "add buy milk tomorrow" → both tasks visible →
 // complete one through the chat → board shows it done → sign out → a second user sees none of it;
 // sign-in under another host name (127.0.0.1 ↔ localhost) through the proxy; screenshots in light and dark.
-// E2E_BASE_URL=http://127.0.0.1:PORT runs it against any deployment (see harness.ts).
+// E2E_BASE_URL=http://127.0.0.1:PORT runs it against any deployment (see harness.ts);
+// E2E_OTHER_ORIGIN names that deployment's other host name when it is not the loopback twin.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -208,8 +208,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** The same deployment under the other loopback name (127.0.0.1 ↔ localhost), when there is one. */
+/**
+ * The same deployment under another host name: E2E_OTHER_ORIGIN when the caller knows one (the
+ * cluster suite: the node's NodePort on loopback), else the other loopback name
+ * (127.0.0.1 ↔ localhost), when there is one.
+ */
 export function otherHostOrigin(baseUrl: string): string | null {
+  const other = process.env.E2E_OTHER_ORIGIN?.trim();
+  if (other) return new URL(other).origin;
   const url = new URL(baseUrl);
   if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
   else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
