@@ -27,13 +27,27 @@ delete_profile() {
   return 0
 }
 
+# pids of minikube's own processes: NAME (comm) whose executable lies under PREFIX
+owned_pids() {
+  local pid exe
+  for pid in $(pgrep -x "$1" 2>/dev/null); do
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null)"
+    [[ "$exe" == "$2"* ]] && echo "$pid"
+  done
+}
+
 stop_kubelet() {
   [[ -x /etc/init.d/kubelet ]] && timeout 60 /etc/init.d/kubelet stop >/dev/null 2>&1
-  # minikube's OpenRC shim restarts the kubelet from a wrapper loop: stop both, whatever is left
-  pkill -f '/var/lib/minikube/openrc-restart-wrapper.sh' 2>/dev/null
-  pkill -x kubelet 2>/dev/null
-  for _ in $(seq 1 50); do pgrep -x kubelet >/dev/null || break; sleep 0.1; done
-  pkill -KILL -x kubelet 2>/dev/null
+  # minikube's OpenRC shim restarts the kubelet from a wrapper loop: stop the loop first, then
+  # the kubelet it started (both found by their paths under /var/lib/minikube, stopped by pid)
+  local pids
+  pids="$(pgrep -f '^/bin/bash /var/lib/minikube/openrc-restart-wrapper.sh' 2>/dev/null)"
+  [[ -n "$pids" ]] && kill $pids 2>/dev/null
+  pids="$(owned_pids kubelet /var/lib/minikube/binaries/)"
+  [[ -n "$pids" ]] && kill $pids 2>/dev/null
+  for _ in $(seq 1 50); do [[ -z "$(owned_pids kubelet /var/lib/minikube/binaries/)" ]] && break; sleep 0.1; done
+  pids="$(owned_pids kubelet /var/lib/minikube/binaries/)"
+  [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null
   rm -f /var/run/kubelet.pid
   return 0
 }
@@ -139,8 +153,12 @@ clean_files() {
 leftovers() {
   local left
   # by process name (comm, 15 characters), so a compiler building these elsewhere never matches
+  # (one name per call: pgrep refuses a pattern longer than 15 characters with -x)
+  local name
   left="$(
-    pgrep -a -x 'kubelet|kube-apiserver|kube-controller|kube-scheduler|kube-proxy|etcd|coredns|storage-provisi' 2>/dev/null
+    for name in kubelet kube-apiserver kube-controller kube-scheduler kube-proxy etcd coredns storage-provisi; do
+      pgrep -a -x "$name" 2>/dev/null
+    done
     pgrep -a -f 'openrc-restart-wrapper|containerd --config /etc/containerd/config.toml|containerd-shim-runc-v2 .*-address /run/containerd/containerd.sock' 2>/dev/null \
       | grep -v -E 'pgrep|teardown.sh'
   )"
