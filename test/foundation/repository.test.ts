@@ -26,6 +26,8 @@ const readPackage = (dir: string): PackageJson => JSON.parse(read(path.join(dir,
 const workspaceDirs = [
   'apps/backend',
   'apps/frontend',
+  'packages/contracts',
+  'packages/tsconfig',
   'charts/todo-postgres',
   'charts/todo-backend',
   'charts/todo-frontend',
@@ -71,7 +73,9 @@ describe('workspace layout', () => {
   });
 
   it('declares every workspace folder and each one is a package', () => {
-    expect(workspace.packages).toEqual(expect.arrayContaining(['apps/*', 'charts/*', 'scripts', 'test']));
+    expect(workspace.packages).toEqual(
+      expect.arrayContaining(['apps/*', 'packages/*', 'charts/*', 'scripts', 'test']),
+    );
     for (const dir of workspaceDirs) {
       expect(existsSync(path.join(root, dir, 'package.json')), `${dir}/package.json`).toBe(true);
       expect(readPackage(dir).private, `${dir} is private`).toBe(true);
@@ -85,6 +89,7 @@ describe('workspace layout', () => {
       'charts/todo-postgres': ['deploy'],
       'charts/todo-backend': ['deploy'],
       'charts/todo-frontend': ['deploy'],
+      'packages/contracts': ['test', 'typecheck', 'lint'],
       scripts: ['test', 'typecheck', 'lint'],
       test: ['test', 'typecheck', 'lint'],
     };
@@ -120,6 +125,27 @@ describe('workspace layout', () => {
       .filter(([, ranges]) => new Set(ranges.values()).size > 1)
       .map(([name, ranges]) => `${name}: ${[...ranges].map(([dir, range]) => `${dir}=${range}`).join(', ')}`);
     expect(conflicts).toEqual([]);
+  });
+
+  it('takes every dependency that several workspaces share from the pnpm catalog', () => {
+    const catalog =
+      (YAML.parse(read('pnpm-workspace.yaml')) as { catalog?: Record<string, string> }).catalog ?? {};
+    const users = new Map<string, string[]>();
+    for (const dir of ['.', ...workspaceDirs]) {
+      const pkg = readPackage(dir);
+      for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+        if (range.startsWith('workspace:')) continue;
+        users.set(name, [...(users.get(name) ?? []), `${dir}=${range}`]);
+      }
+    }
+    const notFromCatalog = [...users]
+      .filter(([, uses]) => uses.length > 1 && uses.some((use) => !use.endsWith('=catalog:')))
+      .map(([name, uses]) => `${name}: ${uses.join(', ')}`);
+    expect(notFromCatalog).toEqual([]);
+    for (const [name, uses] of users) {
+      if (uses.some((use) => use.endsWith('=catalog:')))
+        expect(catalog[name], `catalog entry for ${name}`).toBeTruthy();
+    }
   });
 
   it("keeps each app chart's appVersion equal to its app's version", () => {

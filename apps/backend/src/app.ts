@@ -12,31 +12,19 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ChatService } from './agent/chat.js';
-import { type SelectedModel, selectModel } from './agent/models.js';
-import { createAuth } from './auth/auth.js';
-import { SessionResolver } from './auth/session.js';
-import type { Config } from './config.js';
-import type { Database } from './db/client.js';
-import { ConversationService } from './domain/conversations.js';
-import { TaskListCache } from './domain/task-list-cache.js';
-import { TaskService } from './domain/tasks.js';
+import { type AppContext, type ContainerOptions, createContainer } from './container.js';
+import { requireUser } from './http/authenticate.js';
 import { installErrorHandling } from './http/problem.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { chatkitRoutes } from './routes/chatkit.js';
-import type { AppContext } from './routes/context.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { taskRoutes } from './routes/tasks.js';
 
-export interface BuildAppOptions {
-  config: Config;
-  database: Database;
-  authSecret: string;
-  /** Override the model chosen from the environment (tests). */
-  model?: SelectedModel;
+export interface BuildAppOptions extends ContainerOptions {
   /** pino options, or false for silence (tests). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -44,8 +32,9 @@ export interface BuildAppOptions {
 /** Largest request body: far above any valid request, far below anything that could hurt. */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** The HTTP application: Fastify, its plugins, and the route groups on top of the container. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance & { ctx: AppContext }> {
-  const { config, database } = opts;
+  const { config } = opts;
   const app = Fastify({
     logger:
       opts.logger === false
@@ -76,37 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   app.setSerializerCompiler(config.isProduction ? () => (data) => JSON.stringify(data) : serializerCompiler);
   installErrorHandling(app);
 
-  const baseURL = config.betterAuthUrl ?? `http://localhost:${config.port}`;
-  const auth = createAuth({
-    db: database.db,
-    secret: opts.authSecret,
-    baseURL,
-    trustedOrigins: config.trustedOrigins,
-    production: config.isProduction,
-  });
-  const tasks = new TaskService(database.db, new TaskListCache(config.taskListCacheMb * 1024 * 1024));
-  const conversations = new ConversationService(database.db);
-  const model = opts.model ?? selectModel(config);
-  const chat = new ChatService({
-    tasks,
-    conversations,
-    model,
-    maxTurns: config.agentMaxTurns,
-    tracing: config.tracing && model.mode === 'openai',
-  });
-  chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
-  const ctx: AppContext = {
-    config,
-    database,
-    auth,
-    sessions: new SessionResolver(auth),
-    tasks,
-    conversations,
-    chat,
-    model,
-    openStreams: new Set(),
-    shuttingDown: false,
-  };
+  const ctx = createContainer(opts);
+  ctx.chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
@@ -164,13 +124,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     configuration: { url: '/openapi.json', title: 'Todo chatbot API' },
   });
 
+  // Open to everyone: health, the assistant's mode, Better Auth itself; /mcp answers 401 its own way.
   await app.register(healthRoutes, { ctx });
+  await app.register(assistantRoutes, { ctx });
   await app.register(authRoutes, { ctx });
-  await app.register(taskRoutes, { ctx });
-  await app.register(conversationRoutes, { ctx });
-  await app.register(chatRoutes, { ctx });
-  await app.register(chatkitRoutes, { ctx });
   await app.register(mcpRoutes, { ctx });
+  // The user routes: one session check for all of them.
+  await app.register(async (userScope) => {
+    requireUser(userScope, ctx.sessions);
+    await userScope.register(taskRoutes, { ctx });
+    await userScope.register(conversationRoutes, { ctx });
+    await userScope.register(chatRoutes, { ctx });
+    await userScope.register(chatkitRoutes, { ctx });
+  });
 
   return Object.assign(app, { ctx }) as unknown as FastifyInstance & { ctx: AppContext };
 }

@@ -1,3 +1,4 @@
+import type { Conversation, Message } from '@todo/contracts';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
@@ -7,31 +8,27 @@ import {
   messages,
   type StoredToolCall,
 } from '../db/schema.js';
-import { notFound } from '../http/problem.js';
+import { NotFoundError } from './errors.js';
 
-export interface ConversationView {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface MessageView {
-  id: string;
+/** One message to store: who said it, what, the tool calls that ran for it, and when. */
+export interface NewMessage {
   role: 'user' | 'assistant';
   content: string;
-  toolCalls: { name: string; arguments: Record<string, unknown>; summary: string; ok: boolean }[];
-  createdAt: string;
+  toolCalls?: StoredToolCall[];
+  /** Defaults to now. */
+  at?: Date;
+  /** A caller-chosen id (ChatKit announces item ids before they are stored). */
+  id?: string;
 }
 
-const toConversation = (r: ConversationRow): ConversationView => ({
+const toConversation = (r: ConversationRow): Conversation => ({
   id: r.id,
   title: r.title,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export const toMessage = (r: MessageRow): MessageView => ({
+export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   role: r.role,
   content: r.content,
@@ -48,7 +45,7 @@ export const toMessage = (r: MessageRow): MessageView => ({
 export class ConversationService {
   constructor(private readonly db: Db) {}
 
-  async list(userId: string): Promise<ConversationView[]> {
+  async list(userId: string): Promise<Conversation[]> {
     const rows = await this.db
       .select()
       .from(conversations)
@@ -58,20 +55,20 @@ export class ConversationService {
     return rows.map(toConversation);
   }
 
-  async create(userId: string, firstMessage: string): Promise<ConversationView> {
+  async create(userId: string, firstMessage: string): Promise<Conversation> {
     const title = firstMessage.replace(/\s+/g, ' ').trim().slice(0, 80) || 'New conversation';
     const [row] = await this.db.insert(conversations).values({ userId, title }).returning();
     if (!row) throw new Error('insert returned no row');
     return toConversation(row);
   }
 
-  async get(userId: string, id: string): Promise<ConversationView> {
+  async get(userId: string, id: string): Promise<Conversation> {
     const [row] = await this.db
       .select()
       .from(conversations)
       .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
       .limit(1);
-    if (!row) throw notFound('conversation');
+    if (!row) throw new NotFoundError('conversation');
     return toConversation(row);
   }
 
@@ -93,7 +90,7 @@ export class ConversationService {
     return rows.reverse();
   }
 
-  async messages(userId: string, conversationId: string): Promise<MessageView[]> {
+  async messages(userId: string, conversationId: string): Promise<Message[]> {
     await this.get(userId, conversationId);
     const rows = await this.db
       .select()
@@ -103,16 +100,9 @@ export class ConversationService {
     return rows.map(toMessage);
   }
 
-  async append(
-    userId: string,
-    conversationId: string,
-    role: 'user' | 'assistant',
-    content: string,
-    toolCalls: StoredToolCall[] = [],
-    at: Date = new Date(),
-    id?: string,
-  ): Promise<MessageRow> {
-    const now = at;
+  async append(userId: string, conversationId: string, message: NewMessage): Promise<MessageRow> {
+    const { role, content, toolCalls = [], id } = message;
+    const now = message.at ?? new Date();
     // Independent statements: on a pool they run side by side.
     const [[row]] = await Promise.all([
       this.db
@@ -128,13 +118,13 @@ export class ConversationService {
     return row;
   }
 
-  async rename(userId: string, id: string, title: string): Promise<ConversationView> {
+  async rename(userId: string, id: string, title: string): Promise<Conversation> {
     const [row] = await this.db
       .update(conversations)
       .set({ title: title.replace(/\s+/g, ' ').trim().slice(0, 200) })
       .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
       .returning();
-    if (!row) throw notFound('conversation');
+    if (!row) throw new NotFoundError('conversation');
     return toConversation(row);
   }
 
@@ -143,6 +133,6 @@ export class ConversationService {
       .delete(conversations)
       .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
       .returning({ id: conversations.id });
-    if (rows.length === 0) throw notFound('conversation');
+    if (rows.length === 0) throw new NotFoundError('conversation');
   }
 }

@@ -1,19 +1,7 @@
+import type { Problem } from '@todo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-
-/** RFC 9457 problem details with a stable machine-readable `code`. */
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem' });
-export type Problem = z.infer<typeof ProblemSchema>;
+import { DomainError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -29,7 +17,7 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** An error that maps to one problem response. Throw it from handlers and domain code. */
+/** An error of the HTTP layer that maps to one problem response (the domain throws DomainError). */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -40,8 +28,6 @@ export class HttpProblem extends Error {
     super(detail);
   }
 }
-
-export const notFound = (what = 'resource') => new HttpProblem(404, 'not_found', `${what} not found`);
 
 export function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
   return {
@@ -58,8 +44,16 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   return reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 }
 
+/** The status of each domain refusal; anything else the domain throws is a 500. */
+function domainProblem(err: DomainError): Problem {
+  if (err instanceof NotFoundError) return problem(404, err.code, err.message);
+  if (err instanceof InvalidInputError) return problem(400, err.code, err.message, err.errors);
+  return problem(400, err.code, err.message);
+}
+
 function toProblem(err: FastifyError & { validation?: unknown }): Problem {
   if (err instanceof HttpProblem) return problem(err.status, err.code, err.message, err.errors);
+  if (err instanceof DomainError) return domainProblem(err);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const context = (err as { validationContext?: string }).validationContext ?? 'request';
     const errors = err.validation.map((v) => ({

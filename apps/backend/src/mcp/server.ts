@@ -1,17 +1,24 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { HttpProblem } from '../http/problem.js';
+import type { ToolOutput } from '@todo/contracts';
+import { DomainError, NotFoundError } from '../domain/errors.js';
 import { type ToolContext, taskTools } from './tools/index.js';
 
 export const MCP_SERVER_NAME = 'todo-tasks';
 
-/** Shape of every tool's text output (JSON), read back by the chat layer and the offline model. */
-export interface ToolTextOutput {
-  ok: boolean;
-  summary: string;
-  changed?: boolean;
-  error?: string;
-  [key: string]: unknown;
+/**
+ * A failed tool call as the tool's result (isError), so the model can read it and answer. The
+ * domain's refusals keep their code and message; anything else is reported without its details
+ * (it may carry SQL or ids) and rethrown to the caller's log by the MCP server.
+ */
+function failure(err: unknown): CallToolResult | undefined {
+  if (!(err instanceof DomainError)) return undefined;
+  const out: ToolOutput = {
+    ok: false,
+    error: err.code,
+    summary: err instanceof NotFoundError ? 'No such task' : err.message,
+  };
+  return { content: [{ type: 'text', text: JSON.stringify(out) }], isError: true };
 }
 
 /**
@@ -32,7 +39,7 @@ export function createMcpServer(ctx: ToolContext): McpServer {
       async (args: unknown): Promise<CallToolResult> => {
         try {
           const outcome = await tool.run(ctx, args as never);
-          const out: ToolTextOutput = {
+          const out: ToolOutput = {
             ok: true,
             summary: outcome.summary,
             changed: outcome.changed,
@@ -40,14 +47,8 @@ export function createMcpServer(ctx: ToolContext): McpServer {
           };
           return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
         } catch (err) {
-          if (err instanceof HttpProblem && err.status < 500) {
-            const out: ToolTextOutput = {
-              ok: false,
-              error: err.code,
-              summary: err.status === 404 ? 'No such task' : err.message,
-            };
-            return { content: [{ type: 'text', text: JSON.stringify(out) }], isError: true };
-          }
+          const refused = failure(err);
+          if (refused) return refused;
           throw err;
         }
       },

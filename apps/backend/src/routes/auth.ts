@@ -1,6 +1,7 @@
+import type { Problem } from '@todo/contracts';
 import type { FastifyPluginAsync } from 'fastify';
-import { type Problem, problem } from '../http/problem.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../container.js';
+import { problem } from '../http/problem.js';
 
 /**
  * Better Auth's error answers (`{ code: "INVALID_EMAIL_OR_PASSWORD", message }`, or plain text) as

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { ChatKitRequestSchema } from '../chatkit/schemas.js';
 import { ChatKitServer } from '../chatkit/server.js';
 import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { AppContext } from '../container.js';
 import { streamEvents } from '../http/event-stream.js';
 import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
-import type { AppContext } from './context.js';
 import { security } from './security.js';
 
 /** OpenAI ChatKit's custom-backend protocol; a ChatKit thread is one of the user's conversations. */
 export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { sessions, config } = ctx;
+  const { config } = ctx;
   const server = new ChatKitServer(ctx);
 
   app.post(
@@ -33,7 +33,7 @@ export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
     },
     async (request, reply) => {
-      const user = await sessions.require(request);
+      const { user } = request;
       const body = request.body;
       if (body.type !== 'threads.create' && body.type !== 'threads.add_user_message') {
         return reply

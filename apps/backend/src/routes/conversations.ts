@@ -1,14 +1,13 @@
+import { ConversationList, IdParams, MessageList, Problem } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConversationSchema, IdParams, MessageSchema } from '../domain/schemas.js';
-import { ProblemSchema } from '../http/problem.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../container.js';
 import { security } from './security.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema };
+const errors = { 400: Problem, 401: Problem, 404: Problem };
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { conversations, sessions } = ctx;
+  const { conversations } = ctx;
 
   app.get(
     '/api/conversations',
@@ -17,10 +16,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
         tags: ['conversations'],
         summary: 'List conversations, newest first',
         security,
-        response: { 200: z.object({ items: z.array(ConversationSchema) }), 401: ProblemSchema },
+        response: { 200: ConversationList, 401: Problem },
       },
     },
-    async (request) => ({ items: await conversations.list((await sessions.require(request)).id) }),
+    async (request) => ({ items: await conversations.list(request.user.id) }),
   );
 
   app.get(
@@ -31,11 +30,11 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
         summary: 'Messages of a conversation, oldest first',
         security,
         params: IdParams,
-        response: { 200: z.object({ items: z.array(MessageSchema) }), ...errors },
+        response: { 200: MessageList, ...errors },
       },
     },
     async (request) => ({
-      items: await conversations.messages((await sessions.require(request)).id, request.params.id),
+      items: await conversations.messages(request.user.id, request.params.id),
     }),
   );
 
@@ -51,7 +50,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       },
     },
     async (request, reply) => {
-      await conversations.remove((await sessions.require(request)).id, request.params.id);
+      await conversations.remove(request.user.id, request.params.id);
       return reply.code(204).send();
     },
   );

@@ -1,8 +1,9 @@
+import { Problem } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../container.js';
 import { isMigrated } from '../db/migrate.js';
-import { ProblemSchema, problem, sendProblem } from '../http/problem.js';
-import type { AppContext } from './context.js';
+import { problem, sendProblem } from '../http/problem.js';
 
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
@@ -22,7 +23,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       schema: {
         tags: ['health'],
         summary: 'Readiness: database reachable and migrated',
-        response: { 200: z.object({ status: z.literal('ready') }), 503: ProblemSchema },
+        response: { 200: z.object({ status: z.literal('ready') }), 503: Problem },
       },
     },
     async (request, reply) => {

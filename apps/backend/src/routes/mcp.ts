@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../container.js';
 import { createMcpServer } from '../mcp/server.js';
-import type { AppContext } from './context.js';
 
 const jsonRpcError = (code: number, message: string) => ({
   jsonrpc: '2.0',

@@ -3,9 +3,9 @@ import type { SelectedModel } from '../../src/agent/models.js';
 import { OfflineModel } from '../../src/agent/offline/model.js';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/container.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import type { AppContext } from '../../src/routes/context.js';
 import type { DbVariant } from './db.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';

@@ -1,4 +1,4 @@
-import type { Priority } from '../../domain/schemas.js';
+import type { Priority } from '@todo/contracts';
 import { DATE_PATTERN, parseDate } from './dates.js';
 
 /** How the user points at a task: its number in the last list, "it", or (part of) its title. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// One set of zod schemas for the REST routes, the MCP tools and the OpenAPI document.
+// Tasks: the REST API's bodies and answers, and the MCP tools' arguments, defined once.
 
 export const PRIORITIES = ['low', 'medium', 'high'] as const;
 export const Priority = z.enum(PRIORITIES);
@@ -12,7 +12,7 @@ export const Tag = z.string().trim().min(1).max(32);
 export const Tags = z.array(Tag).max(10);
 export const DueAt = z.iso.datetime({ offset: true }).nullable();
 
-export const TaskSchema = z
+export const Task = z
   .object({
     id: z.uuid(),
     title: z.string(),
@@ -25,7 +25,7 @@ export const TaskSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Task' });
-export type Task = z.infer<typeof TaskSchema>;
+export type Task = z.infer<typeof Task>;
 
 export const CreateTaskInput = z.strictObject({
   title: Title,
@@ -59,38 +59,24 @@ export const SORTS = [
 export const Sort = z.enum(SORTS);
 export type Sort = z.infer<typeof Sort>;
 export const Status = z.enum(['all', 'open', 'done']);
+export type Status = z.infer<typeof Status>;
+
+/** Free-text search in titles and descriptions. */
+export const SearchText = z.string().trim().max(200);
 
 export const ListTasksQuery = z.strictObject({
   status: Status.default('all'),
   priority: Priority.optional(),
   tag: Tag.optional(),
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   sort: Sort.default('-created'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
-export const TaskListSchema = z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() });
+export const TaskList = z.object({ items: z.array(Task), nextCursor: z.string().nullable() });
+export type TaskList = z.infer<typeof TaskList>;
 
 export const IdParams = z.strictObject({ id: z.uuid() });
 export const CompleteBody = z.strictObject({ completed: z.boolean() });
-
-export const ConversationSchema = z
-  .object({ id: z.uuid(), title: z.string(), createdAt: z.string(), updatedAt: z.string() })
-  .meta({ id: 'Conversation' });
-export const ToolCallSchema = z.object({
-  name: z.string(),
-  arguments: z.record(z.string(), z.unknown()),
-  summary: z.string(),
-  ok: z.boolean(),
-});
-export const MessageSchema = z
-  .object({
-    id: z.uuid(),
-    role: z.enum(['user', 'assistant']),
-    content: z.string(),
-    toolCalls: z.array(ToolCallSchema),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Message' });

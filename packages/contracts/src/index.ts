@@ -1,0 +1,5 @@
+export * from './chat.js';
+export * from './conversations.js';
+export * from './problem.js';
+export * from './tasks.js';
+export * from './tools.js';
