@@ -14,7 +14,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { type AppContext, type ContainerOptions, createContainer } from './container.js';
 import { requireUser } from './http/authenticate.js';
-import { installErrorHandling } from './http/problem.js';
+import { answerClientError, installErrorHandling } from './http/problem.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
@@ -22,6 +23,7 @@ import { chatkitRoutes } from './routes/chatkit.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { mcpKeyRoutes } from './routes/mcp-keys.js';
 import { taskRoutes } from './routes/tasks.js';
 
 export interface BuildAppOptions extends ContainerOptions {
@@ -45,8 +47,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
             ...(typeof opts.logger === 'object' ? opts.logger : {}),
           },
     bodyLimit: BODY_LIMIT,
-    // The backend sits behind the frontend's proxy (ClusterIP, reachable only from it).
-    trustProxy: true,
+    // X-Forwarded-* are believed only from the configured number of proxy hops (see Config).
+    trustProxy: (_address: string, hop: number) => hop < config.trustedProxyHops,
+    // A request whose headers or body never finish arriving is answered 408 and cut off (chat
+    // streams are responses, not requests). Node applies it only when given at creation, and looks
+    // every connectionsCheckingInterval.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
@@ -55,6 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     // reuses its sockets) is served, not refused with a bare 503: the pod has already left its
     // Service during SHUTDOWN_DELAY_MS, and a rolling update must not fail a single request.
     return503OnClosing: false,
+    // errors below HTTP (a timeout, a malformed request line) as problem details, like the rest
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   // JSON only: any other body type is a 415 problem rather than a string the schemas reject.
@@ -65,17 +77,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   app.setSerializerCompiler(config.isProduction ? () => (data) => JSON.stringify(data) : serializerCompiler);
   installErrorHandling(app);
 
-  const ctx = createContainer(opts);
+  const ctx = createContainer({ ...opts, log: app.log });
   ctx.chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-request-id', request.id);
-    // A strict CSP for API responses; the /docs page (inline bootstrap script) gets its own.
-    if (!request.url.startsWith('/docs')) {
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    }
-    return payload;
-  });
+  installSecurityHeaders(app);
   await app.register(helmet, {
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
@@ -136,7 +141,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     await userScope.register(conversationRoutes, { ctx });
     await userScope.register(chatRoutes, { ctx });
     await userScope.register(chatkitRoutes, { ctx });
+    await userScope.register(mcpKeyRoutes, { ctx });
   });
+  await ctx.revocations.start();
+  app.addHook('onClose', async () => ctx.revocations.stop());
 
   return Object.assign(app, { ctx }) as unknown as FastifyInstance & { ctx: AppContext };
 }

@@ -49,6 +49,9 @@ const Env = z.object({
   SHUTDOWN_DELAY_MS: optional,
   RATE_LIMIT_AUTH_PER_MINUTE: int(60, 1),
   RATE_LIMIT_CHAT_PER_MINUTE: int(30, 1),
+  SIGN_IN_FAILURES_PER_ACCOUNT: int(10, 1),
+  TRUSTED_PROXY_HOPS: int(0),
+  REQUEST_TIMEOUT_MS: int(30_000, 1),
   TASK_LIST_CACHE_MB: int(32),
   AGENT_MAX_TURNS: int(6, 1),
   CHAT_MAX_MESSAGE_LENGTH: int(DEFAULT_MAX_MESSAGE_LENGTH, 1),
@@ -81,6 +84,16 @@ export interface Config {
   shutdownDelayMs: number;
   rateLimitAuthPerMinute: number;
   rateLimitChatPerMinute: number;
+  /** Failed sign-ins per account (any address) within 15 minutes before it refuses attempts. */
+  signInFailuresPerAccount: number;
+  /**
+   * How many proxies in front of the backend may set X-Forwarded-For: 0 (default) trusts none, so
+   * the client address is the socket's; 1 when the frontend's proxy always sits in front (the chart
+   * sets it), which replaces whatever the client sent with the address it saw.
+   */
+  trustedProxyHops: number;
+  /** Longest time to receive a whole request (headers and body) before the socket is closed. */
+  requestTimeoutMs: number;
   /** Upper bound for agent model calls in one chat turn. */
   agentMaxTurns: number;
   /** Longest accepted chat message, in characters. */
@@ -127,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: shutdownDelayMs.data,
     rateLimitAuthPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
     rateLimitChatPerMinute: e.RATE_LIMIT_CHAT_PER_MINUTE,
+    signInFailuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     taskListCacheMb: e.TASK_LIST_CACHE_MB,
     agentMaxTurns: e.AGENT_MAX_TURNS,
     maxMessageLength: e.CHAT_MAX_MESSAGE_LENGTH,

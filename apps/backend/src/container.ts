@@ -1,6 +1,8 @@
 import { ChatService } from './agent/chat.js';
 import { type SelectedModel, selectModel } from './agent/models.js';
-import { type Auth, createAuth } from './auth/auth.js';
+import { type Auth, type AuthLog, createAuth } from './auth/auth.js';
+import { McpKeyService } from './auth/mcp-keys.js';
+import { Revocations } from './auth/revocations.js';
 import { SessionResolver } from './auth/session.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -14,6 +16,9 @@ export interface AppContext {
   database: Database;
   auth: Auth;
   sessions: SessionResolver;
+  /** Session revocations, told to every replica. */
+  revocations: Revocations;
+  mcpKeys: McpKeyService;
   tasks: TaskService;
   conversations: ConversationService;
   chat: ChatService;
@@ -30,15 +35,18 @@ export interface ContainerOptions {
   authSecret: string;
   /** Override the model chosen from the environment (tests). */
   model?: SelectedModel;
+  /** The app's logger, for the services that log on their own (Better Auth). */
+  log?: AuthLog;
 }
 
-export function createContainer({ config, database, authSecret, model }: ContainerOptions): AppContext {
+export function createContainer({ config, database, authSecret, model, log }: ContainerOptions): AppContext {
   const auth = createAuth({
     db: database.db,
     secret: authSecret,
     baseURL: config.betterAuthUrl ?? `http://localhost:${config.port}`,
     trustedOrigins: config.trustedOrigins,
     production: config.isProduction,
+    ...(log ? { log } : {}),
   });
   const tasks = new TaskService(database.db, new TaskListCache(config.taskListCacheMb * 1024 * 1024));
   const conversations = new ConversationService(database.db);
@@ -50,11 +58,14 @@ export function createContainer({ config, database, authSecret, model }: Contain
     maxTurns: config.agentMaxTurns,
     tracing: config.tracing && selected.mode === 'openai',
   });
+  const sessions = new SessionResolver(auth);
   return {
     config,
     database,
     auth,
-    sessions: new SessionResolver(auth),
+    sessions,
+    revocations: new Revocations(database, sessions),
+    mcpKeys: new McpKeyService(auth, database.db),
     tasks,
     conversations,
     chat,

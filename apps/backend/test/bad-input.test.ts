@@ -390,6 +390,105 @@ const cases: BadCase[] = [
     status: 400,
     code: 'invalid_cursor',
   },
+  // control characters (PostgreSQL cannot store NUL: these were 500s) and out-of-range values
+  ...(
+    [
+      ['NUL in a title', 'POST', () => '/api/tasks', { title: 'a\u0000b' }],
+      ['NUL in a description', 'POST', () => '/api/tasks', { title: 'a', description: 'x\u0000' }],
+      ['NUL in a tag', 'POST', () => '/api/tasks', { title: 'a', tags: ['t\u0000'] }],
+      ['NUL in a patched title', 'PATCH', (id: string) => `/api/tasks/${id}`, { title: '\u0000' }],
+      ['bell in a title', 'POST', () => '/api/tasks', { title: 'ring\u0007' }],
+      ['line break in a title', 'POST', () => '/api/tasks', { title: 'two\nlines' }],
+      [
+        'NUL in a chat message after character 80',
+        'POST',
+        () => '/api/chat',
+        { message: `${long(90)}\u0000` },
+      ],
+      ['dueAt in year 0000', 'POST', () => '/api/tasks', { title: 'a', dueAt: '0000-01-01T00:00:00Z' }],
+      [
+        'dueAt in an extended year',
+        'POST',
+        () => '/api/tasks',
+        { title: 'a', dueAt: '+275760-09-13T00:00:00Z' },
+      ],
+      ['dueAt before 1900', 'PATCH', (id: string) => `/api/tasks/${id}`, { dueAt: '1899-12-31T23:59:59Z' }],
+    ] as const
+  ).map(
+    ([name, method, url, body]): BadCase => ({
+      name,
+      method,
+      url,
+      body,
+      status: 400,
+      code: 'validation_error',
+    }),
+  ),
+  { name: 'NUL in q', method: 'GET', url: () => '/api/tasks?q=a%00b', status: 400, code: 'validation_error' },
+  {
+    name: 'NUL in the tag filter',
+    method: 'GET',
+    url: () => '/api/tasks?tag=%00',
+    status: 400,
+    code: 'validation_error',
+  },
+  ...(
+    [
+      ['forged cursor without a sort', { v: '1' }],
+      [
+        'forged cursor in an extended year',
+        { s: '-created', v: '+275760-09-13T00:00:00.000Z', id: ZERO_UUID },
+      ],
+      ['forged cursor in year 0000', { s: '-created', v: '0000-01-01T00:00:00.000Z', id: ZERO_UUID }],
+      ['forged cursor with a loose date', { s: '-created', v: '2026-01-01', id: ZERO_UUID }],
+      ['forged cursor with NUL in a title', { s: 'title', v: 'a\u0000', id: ZERO_UUID }],
+      [
+        'forged cursor with an extra field',
+        { s: '-created', v: '2026-01-01T00:00:00.000Z', id: ZERO_UUID, x: 1 },
+      ],
+    ] as const
+  ).map(
+    ([name, cursor]): BadCase => ({
+      name,
+      method: 'GET',
+      url: () => `/api/tasks?sort=${'s' in cursor ? cursor.s : '-created'}&cursor=${encode(cursor)}`,
+      status: 400,
+      code: 'invalid_cursor',
+    }),
+  ),
+  {
+    name: 'ChatKit rename with NUL',
+    method: 'POST',
+    url: () => '/api/chatkit',
+    body: { type: 'threads.update', params: { thread_id: ZERO_UUID, title: 'a\u0000' } },
+    status: 400,
+    code: 'validation_error',
+  },
+  {
+    name: 'ChatKit message with NUL',
+    method: 'POST',
+    url: () => '/api/chatkit',
+    body: {
+      type: 'threads.create',
+      params: { input: { content: [{ type: 'input_text', text: `${long(90)}\u0000` }] } },
+    },
+    status: 400,
+    code: 'validation_error',
+  },
+  {
+    name: 'messages page with a foreign cursor',
+    method: 'GET',
+    url: () => `/api/conversations/${ZERO_UUID}/messages?before=${ZERO_UUID}`,
+    status: 404,
+    code: 'not_found',
+  },
+  {
+    name: 'messages page of 201',
+    method: 'GET',
+    url: () => `/api/conversations/${ZERO_UUID}/messages?limit=201`,
+    status: 400,
+    code: 'validation_error',
+  },
 ];
 
 describeEachDb('bad input', (variant) => {
@@ -445,7 +544,36 @@ describeEachDb('bad input', (variant) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('MCP tools answer a NUL with a validation error, never SQL or ids', async () => {
+    const key = await t.mcpKey(token);
+    const { userId } = await t.signUp();
+    const before = await counts();
+    for (const args of [
+      { title: 'a\u0000b' },
+      { title: 'a', tags: ['\u0000'] },
+      { title: 'a', dueAt: '0000-01-01T00:00:00Z' },
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
+        payload: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'add_task', arguments: args },
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().result?.isError ?? Boolean(res.json().error)).toBe(true);
+      expect(res.body).not.toMatch(/insert into|"tasks"|syntax|0x00|invalid byte/i);
+      expect(res.body).not.toContain(userId);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('MCP tools reject bad arguments without writing', async () => {
+    const key = await t.mcpKey(token);
     const before = await counts();
     for (const [name, args] of [
       ['add_task', { title: '' }],
@@ -457,7 +585,7 @@ describeEachDb('bad input', (variant) => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/mcp',
-        headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
         payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
       });
       expect(res.statusCode).toBe(200);

@@ -21,13 +21,20 @@ describeEachDb('isolation between users', (variant) => {
       ...(r.payload ? { payload: r.payload } : {}),
     });
 
-  const mcp = (token: string, name: string, args: Record<string, unknown>) =>
-    t.app.inject({
+  const mcpKeys = new Map<string, string>();
+  const mcp = async (token: string, name: string, args: Record<string, unknown>) => {
+    let key = mcpKeys.get(token);
+    if (!key) {
+      key = await t.mcpKey(token);
+      mcpKeys.set(token, key);
+    }
+    return t.app.inject({
       method: 'POST',
       url: '/mcp',
-      headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
       payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
     });
+  };
 
   beforeAll(async () => {
     t = await createTestApp(variant);

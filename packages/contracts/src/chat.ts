@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MultiLine } from './tasks.js';
 
 // The chat API: which model answers, one turn's request, and the server-sent events of its answer.
 
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 4000;
 export const chatRequest = (maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH) =>
   z.strictObject({
     conversationId: z.uuid().optional(),
-    message: z.string().trim().min(1).max(maxMessageLength),
+    message: MultiLine.trim().min(1).max(maxMessageLength),
   });
 export type ChatRequest = z.infer<ReturnType<typeof chatRequest>>;
 

@@ -29,5 +29,15 @@ export type Message = z.infer<typeof Message>;
 
 export const ConversationList = z.object({ items: z.array(Conversation) });
 export type ConversationList = z.infer<typeof ConversationList>;
-export const MessageList = z.object({ items: z.array(Message) });
+/**
+ * A page of a conversation's messages, oldest first: the newest `limit` ones, or the newest before
+ * the message `before`. `nextBefore` names the page of older ones (null: this page reaches the start).
+ */
+export const MessageList = z.object({ items: z.array(Message), nextBefore: z.uuid().nullable() });
 export type MessageList = z.infer<typeof MessageList>;
+
+export const ListMessagesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  before: z.uuid().optional(),
+});
+export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>;

@@ -6,11 +6,40 @@ export const PRIORITIES = ['low', 'medium', 'high'] as const;
 export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
-export const Title = z.string().trim().min(1, 'title must not be empty').max(200);
-export const Description = z.string().max(4000);
-export const Tag = z.string().trim().min(1).max(32);
+// Text fields refuse control characters: PostgreSQL cannot store NUL, and none of them belongs in
+// a title or a tag. Multi-line fields keep tab, line feed and carriage return.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NO_CONTROL = 'must not contain control characters';
+
+/** One line of text, trimmed: no control characters at all. */
+export const SingleLine = z
+  .string()
+  .trim()
+  .refine((s) => !CONTROL.test(s), NO_CONTROL);
+/** Text that may span lines: tab, line feed and carriage return allowed, other control characters not. */
+export const MultiLine = z.string().refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), NO_CONTROL);
+
+/** Earliest and latest due dates: far beyond any real plan, inside what every client and database handles. */
+export const DUE_AT_MIN = '1900-01-01T00:00:00.000Z';
+export const DUE_AT_MAX = '9999-12-31T23:59:59.999Z';
+
+export const Title = SingleLine.min(1, 'title must not be empty').max(200);
+export const Description = MultiLine.max(4000);
+export const Tag = SingleLine.min(1).max(32);
 export const Tags = z.array(Tag).max(10);
-export const DueAt = z.iso.datetime({ offset: true }).nullable();
+export const DueAt = z.iso
+  .datetime({ offset: true })
+  .refine(
+    (v) => {
+      const t = Date.parse(v);
+      return t >= Date.parse(DUE_AT_MIN) && t <= Date.parse(DUE_AT_MAX);
+    },
+    `must be between ${DUE_AT_MIN.slice(0, 4)} and ${DUE_AT_MAX.slice(0, 4)}`,
+  )
+  .nullable();
 
 export const Task = z
   .object({
@@ -62,7 +91,7 @@ export const Status = z.enum(['all', 'open', 'done']);
 export type Status = z.infer<typeof Status>;
 
 /** Free-text search in titles and descriptions. */
-export const SearchText = z.string().trim().max(200);
+export const SearchText = SingleLine.max(200);
 
 export const ListTasksQuery = z.strictObject({
   status: Status.default('all'),

@@ -131,7 +131,7 @@ export class ChatService {
     const byCallId = new Map<string, StoredToolCall>();
     let text = '';
     let tasksChanged = false;
-    const mcp = new InProcessMcpServer({ userId, tasks });
+    const mcp = new InProcessMcpServer({ userId, tasks, onError: (err) => this.onError?.(err) });
     let failure: { code: string; message: string } | undefined;
     try {
       await mcp.connect();

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Auth } from './auth.js';
@@ -15,17 +16,22 @@ type Lookup = { user: AuthUser | null };
  * Resolves the user of a request from its bearer token or session cookie through Better Auth.
  * Results are kept for a few seconds per credential (never past the session's end), so a burst of
  * API calls costs one session lookup, and requests that arrive together share one lookup.
- * `forget` (sign-out on this replica) drops the entry at once and discards a lookup still in
- * flight; other replicas let go within the TTL.
+ * `forget` (sign-out) drops one credential's entry and discards a lookup still in flight;
+ * `forgetUser` (any revocation: password change, revoked sessions) drops every entry of a user, and
+ * a lookup that was already running when it happened is done again. Revocations reach the other
+ * replicas through `auth/revocations.ts`.
  */
 export class SessionResolver {
   private readonly cache: LRUCache<string, Lookup, FastifyRequest['headers']>;
+  /** When each user's sessions were last revoked (kept as long as a cached entry could be older). */
+  private readonly revokedAt: LRUCache<string, number>;
 
   constructor(
     private readonly auth: Auth,
     readonly ttlMs = 5_000,
     maxEntries = 10_000,
   ) {
+    this.revokedAt = new LRUCache<string, number>({ max: maxEntries, ttl: Math.max(ttlMs, 1_000) * 2 });
     this.cache = new LRUCache<string, Lookup, FastifyRequest['headers']>({
       max: maxEntries,
       ttl: ttlMs,
@@ -54,6 +60,13 @@ export class SessionResolver {
     if (key) this.cache.delete(key);
   }
 
+  forgetUser(userId: string): void {
+    this.revokedAt.set(userId, performance.now());
+    for (const [key, entry] of this.cache.entries()) {
+      if (entry.user?.id === userId) this.cache.delete(key);
+    }
+  }
+
   async resolve(request: FastifyRequest): Promise<AuthUser | null> {
     const key = SessionResolver.credentialKey(request.headers);
     if (!key) return null;
@@ -61,7 +74,18 @@ export class SessionResolver {
     return entry?.user ?? null;
   }
 
+  /** A lookup that no revocation overtook: one that did is done again (once is enough: the revocation is committed). */
   private async lookup(incoming: FastifyRequest['headers']): Promise<{ lookup: Lookup; endsAt?: number }> {
+    const started = performance.now();
+    const first = await this.lookupOnce(incoming);
+    const userId = first.lookup.user?.id;
+    const revoked = userId ? this.revokedAt.get(userId) : undefined;
+    return revoked !== undefined && revoked >= started ? this.lookupOnce(incoming) : first;
+  }
+
+  private async lookupOnce(
+    incoming: FastifyRequest['headers'],
+  ): Promise<{ lookup: Lookup; endsAt?: number }> {
     const headers = new Headers();
     if (incoming.authorization) headers.set('authorization', incoming.authorization);
     if (incoming.cookie) headers.set('cookie', incoming.cookie);

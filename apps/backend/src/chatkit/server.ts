@@ -15,6 +15,9 @@ import type {
   UserMessageItem,
 } from './types.js';
 
+/** The most messages a ChatKit thread reads back (the newest ones). */
+export const THREAD_HISTORY_LIMIT = 500;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toThreadMetadata = (c: Conversation): ThreadMetadata => ({
@@ -133,7 +136,11 @@ export class ChatKitServer {
   }
 
   private async items(userId: string, threadId: string): Promise<ThreadItem[]> {
-    return rowsToItems(threadId, await this.ctx.conversations.history(userId, threadId, 10_000, true));
+    // bounded: a thread shows its newest messages, as many as ChatKit pages through in practice
+    return rowsToItems(
+      threadId,
+      await this.ctx.conversations.history(userId, threadId, THREAD_HISTORY_LIMIT, true),
+    );
   }
 
   /** Answers a non-streaming request with its JSON body. */

@@ -8,7 +8,10 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { Database } from './client.js';
 
-/** `drizzle/` sits two levels above this file both in `src/db/` and in the built `dist/db/`. */
+/**
+ * `drizzle/` sits two levels above this file (`src/db/`). The esbuild bundle (`dist/server.js`, one
+ * level deep) gets `'../drizzle'` instead: build.mjs rewrites the literal and fails if it changes.
+ */
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 /** Arbitrary constant shared by every replica: "todo-chatbot migrations". */

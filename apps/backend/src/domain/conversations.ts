@@ -1,5 +1,5 @@
-import type { Conversation, Message } from '@todo/contracts';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Conversation, ListMessagesQuery, Message, MessageList } from '@todo/contracts';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   type ConversationRow,
@@ -8,7 +8,7 @@ import {
   messages,
   type StoredToolCall,
 } from '../db/schema.js';
-import { NotFoundError } from './errors.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
 
 /** One message to store: who said it, what, the tool calls that ran for it, and when. */
 export interface NewMessage {
@@ -90,14 +90,32 @@ export class ConversationService {
     return rows.reverse();
   }
 
-  async messages(userId: string, conversationId: string): Promise<Message[]> {
+  /** One page of a conversation's messages, oldest first (see MessageList in the contracts). */
+  async messages(userId: string, conversationId: string, page: ListMessagesQuery): Promise<MessageList> {
     await this.get(userId, conversationId);
+    const mine = and(eq(messages.conversationId, conversationId), eq(messages.userId, userId));
+    let where = mine;
+    if (page.before) {
+      const [anchor] = await this.db
+        .select({ createdAt: messages.createdAt, id: messages.id })
+        .from(messages)
+        .where(and(mine, eq(messages.id, page.before)))
+        .limit(1);
+      if (!anchor)
+        throw new InvalidInputError('invalid_cursor', 'before is not a message of this conversation');
+      where = and(mine, sql`(${messages.createdAt}, ${messages.id}) < (${anchor.createdAt}, ${anchor.id})`);
+    }
     const rows = await this.db
       .select()
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.userId, userId)))
-      .orderBy(asc(messages.createdAt), asc(messages.id));
-    return rows.map(toMessage);
+      .where(where)
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(page.limit + 1);
+    const items = rows.slice(0, page.limit).reverse();
+    return {
+      items: items.map(toMessage),
+      nextBefore: rows.length > page.limit ? (items[0]?.id ?? null) : null,
+    };
   }
 
   async append(userId: string, conversationId: string, message: NewMessage): Promise<MessageRow> {

@@ -10,7 +10,7 @@ export abstract class DomainError extends Error {
 /** The thing does not exist, or belongs to someone else (the two are never told apart). */
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
-  constructor(readonly what: 'task' | 'conversation' | 'thread') {
+  constructor(readonly what: 'task' | 'conversation' | 'thread' | 'mcp key') {
     super(`${what} not found`);
   }
 }

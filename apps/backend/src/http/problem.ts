@@ -10,6 +10,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -105,5 +106,25 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply,
       problem(404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
     ),
+  );
+}
+
+/**
+ * Node's clientError (before any route runs): a request that timed out, or one that is not HTTP.
+ * Answered as problem details on the raw socket, then closed.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable) {
+    socket.destroy(err);
+    return;
+  }
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const p = timedOut
+    ? problem(408, 'request_timeout', 'the request did not arrive in time')
+    : problem(400, 'bad_request', 'the request is not valid HTTP');
+  const body = JSON.stringify(p);
+  socket.end(
+    `HTTP/1.1 ${p.status} ${p.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

@@ -1,4 +1,4 @@
-import { ConversationList, IdParams, MessageList, Problem } from '@todo/contracts';
+import { ConversationList, IdParams, ListMessagesQuery, MessageList, Problem } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
@@ -27,15 +27,14 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     {
       schema: {
         tags: ['conversations'],
-        summary: 'Messages of a conversation, oldest first',
+        summary: 'Messages of a conversation, oldest first, a page at a time (newest page first)',
         security,
         params: IdParams,
+        querystring: ListMessagesQuery,
         response: { 200: MessageList, ...errors },
       },
     },
-    async (request) => ({
-      items: await conversations.messages(request.user.id, request.params.id),
-    }),
+    async (request) => conversations.messages(request.user.id, request.params.id, request.query),
   );
 
   app.delete(
