@@ -7,7 +7,16 @@ export default defineConfig({
     projects: [
       { test: { name: 'foundation', include: ['foundation/**/*.test.ts'] } },
       { test: { name: 'charts', include: ['charts/**/*.test.ts'], testTimeout: 120_000 } },
-      { test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 300_000 } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // a real browser on a busy two-core machine: a UI change can take seconds, not vitest's 1 s
+          expect: { poll: { timeout: 20_000, interval: 100 } },
+        },
+      },
       {
         test: {
           name: 'containers',
