@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configData, envOf, find, mainContainer } from './lib/cases.js';
-import { CHARTS, chartDir, HELMS, type K8sObject, render } from './lib/helm.js';
+import { CHARTS, chartDir, LIBRARY_DIR } from './lib/charts.js';
+import { HELMS, type K8sObject, render } from './lib/helm.js';
 
 const h = HELMS.find((x) => x.available);
 type Dict = Record<string, unknown>;
@@ -20,10 +21,11 @@ function templateFiles(dir: string): string[] {
 }
 
 describe('templates', () => {
-  for (const chart of CHARTS) {
-    it(`${chart} sets no namespace literal and takes names from its _helpers.tpl`, () => {
-      const files = templateFiles(path.join(chartDir(chart), 'templates'));
-      for (const file of files.filter((f) => f.endsWith('.yaml'))) {
+  const dirs = [...CHARTS.map((chart) => chartDir(chart)), LIBRARY_DIR];
+  for (const dir of dirs) {
+    it(`${path.basename(dir)} sets no namespace literal and takes names from a helper`, () => {
+      const files = templateFiles(path.join(dir, 'templates'));
+      for (const file of files.filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl'))) {
         const text = readFileSync(file, 'utf8');
         expect(text, file).not.toMatch(/^\s*namespace:/m);
         for (const m of text.matchAll(/^\s{2}name: (.*)$/gm)) {
@@ -32,9 +34,25 @@ describe('templates', () => {
           );
         }
       }
-      expect(files.filter((f) => f.endsWith('_helpers.tpl'))).toHaveLength(1);
     });
   }
+
+  for (const chart of CHARTS) {
+    it(`${chart} keeps its own helpers in one _helpers.tpl and states its component there`, () => {
+      const files = templateFiles(path.join(chartDir(chart), 'templates'));
+      const helpers = files.filter((f) => f.endsWith('.tpl'));
+      expect(helpers.map((f) => path.basename(f))).toEqual(['_helpers.tpl']);
+      expect(readFileSync(helpers[0] ?? '', 'utf8')).toMatch(
+        new RegExp(`define "${chart}\\.component" -\\}\\}[a-z]+\\{\\{- end`),
+      );
+    });
+  }
+
+  it('the library holds named templates only', () => {
+    const files = templateFiles(path.join(LIBRARY_DIR, 'templates'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(path.basename(file), file).toMatch(/^_.*\.tpl$/);
+  });
 });
 
 describe.skipIf(!h)('charts agree with each other (defaults)', () => {

@@ -1,7 +1,8 @@
 // What each chart is rendered with (the matrix of the issue) and what each rendering must show,
 // plus the bad values its values.schema.json must reject, naming the offending field.
 import { expect } from 'vitest';
-import type { ChartName, K8sObject } from './helm.js';
+import type { ChartName } from './charts.js';
+import type { K8sObject } from './helm.js';
 
 export type Values = Record<string, unknown>;
 type Dict = Record<string, unknown>;
