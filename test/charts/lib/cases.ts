@@ -366,6 +366,12 @@ export const SPECS: ChartSpec[] = [
         path: 'podSecurityContext.runAsNonRoot',
       },
       {
+        // minLength beside a $ref: Helm 3 ignored it until the schema wrapped the $ref in allOf
+        name: 'empty PostgreSQL Secret name',
+        values: { database: { postgres: { secretName: '' } } },
+        path: 'database.postgres.secretName',
+      },
+      {
         name: 'non-postgres database url',
         values: { database: { url: 'mysql://db/todo' } },
         path: 'database.url',
