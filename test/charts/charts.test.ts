@@ -5,10 +5,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BadCase, SPECS } from './lib/cases.js';
 import { chartDir, LIBRARY_DIR } from './lib/charts.js';
 import { HELM_REQUIRED, HELMS, helm, type K8sObject, render, template } from './lib/helm.js';
 import { validateObject } from './lib/k8s-schema.js';
+import { type BadCase, SPECS } from './lib/matrix.js';
 import { checkPolicy } from './lib/policy.js';
 
 /** The error must come from the schema and name the offending field, in Helm 3's or Helm 4's words. */
@@ -55,7 +55,7 @@ for (const h of HELMS) {
           for (const c of spec.cases) {
             it(c.name, async () => {
               const release = c.release ?? spec.chart;
-              const objects = await render(h, spec.chart, c.values, release);
+              const objects = await render(h, spec.chart, c.values, { release });
               expect(objects.flatMap(validateObject)).toEqual([]);
               expect(
                 checkPolicy(objects, {
@@ -79,7 +79,7 @@ for (const h of HELMS) {
             expect(packaged.code, packaged.stderr).toBe(0);
             const [file] = readdirSync(dir);
             const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
-            const fromPackage = await render(h, spec.chart, {}, spec.chart, path.join(dir, file ?? ''));
+            const fromPackage = await render(h, spec.chart, {}, { from: path.join(dir, file ?? '') });
             expect(names(fromPackage)).toEqual(names(await render(h, spec.chart, {})));
           } finally {
             rmSync(dir, { recursive: true, force: true });

@@ -118,16 +118,20 @@ export interface K8sObject {
 
 export const NAMESPACE = 'chart-test';
 
-/**
- * `helm template`, as the pipeline would install it (release name = chart name unless given).
- * `from` renders another copy of the chart instead of its folder (a packaged .tgz).
- */
+/** Where `helm template` renders a chart from: as the pipeline installs it by default. */
+export interface RenderOptions {
+  /** release name (default: the chart's name) */
+  release?: string;
+  /** another copy of the chart to render instead of its folder (a packaged .tgz) */
+  from?: string;
+}
+
+/** `helm template` with the values in a values file. */
 export async function template(
   h: Helm,
   chart: ChartName,
   values: Record<string, unknown>,
-  release: string = chart,
-  from: string = chartDir(chart),
+  { release = chart, from = chartDir(chart) }: RenderOptions = {},
 ): Promise<HelmResult> {
   return withValuesFile(values, (file) =>
     helm(h, ['template', release, from, '--namespace', NAMESPACE, '--values', file]),
@@ -148,10 +152,9 @@ export async function render(
   h: Helm,
   chart: ChartName,
   values: Record<string, unknown>,
-  release: string = chart,
-  from: string = chartDir(chart),
+  options: RenderOptions = {},
 ): Promise<K8sObject[]> {
-  const r = await template(h, chart, values, release, from);
-  if (r.code !== 0) throw new Error(`${h.label} template ${from} failed:\n${r.stderr}`);
+  const r = await template(h, chart, values, options);
+  if (r.code !== 0) throw new Error(`${h.label} template ${options.from ?? chart} failed:\n${r.stderr}`);
   return parseManifests(r.stdout);
 }
