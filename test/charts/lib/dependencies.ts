@@ -7,13 +7,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CHARTS, type ChartName, chartDir, LIBRARY_DIR } from './charts.js';
 
-/** Newest modification time of the files below `dir` (node_modules left out). */
-function newest(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((latest, e) => {
-    if (e.name === 'node_modules') return latest;
-    const p = path.join(dir, e.name);
-    return Math.max(latest, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }, 0);
+/** What of the library goes into the package (the chart:deps task's inputs in turbo.json). */
+const PACKAGED = ['Chart.yaml', '.helmignore', 'templates'];
+
+/** Newest modification time of a file or of the files below a folder. */
+function newest(file: string): number {
+  const stat = statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(file).reduce((latest, name) => Math.max(latest, newest(path.join(file, name))), 0);
 }
 
 /** Why the chart's packaged library is out of date, or null when it is current. */
@@ -23,11 +24,11 @@ function staleness(chart: ChartName, libraryChanged: number): string | null {
   if (packages.length === 0) return 'not built';
   const builtAt = Math.min(...packages.map((f) => statSync(path.join(built, f)).mtimeMs));
   const sources = Math.max(libraryChanged, statSync(path.join(chartDir(chart), 'Chart.yaml')).mtimeMs);
-  return builtAt < sources ? 'older than charts/todo-common or Chart.yaml' : null;
+  return builtAt < sources ? 'older than the library or Chart.yaml' : null;
 }
 
 export default function setup(): void {
-  const libraryChanged = newest(LIBRARY_DIR);
+  const libraryChanged = Math.max(...PACKAGED.map((f) => newest(path.join(LIBRARY_DIR, f))));
   for (const chart of CHARTS) {
     const why = staleness(chart, libraryChanged);
     if (!why) continue;
