@@ -6,7 +6,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'foundation', include: ['foundation/**/*.test.ts'] } },
-      { test: { name: 'charts', include: ['charts/**/*.test.ts'], testTimeout: 120_000 } },
+      {
+        test: {
+          name: 'charts',
+          include: ['charts/**/*.test.ts'],
+          testTimeout: 120_000,
+          // packages charts/todo-common into each app chart when it is missing or stale
+          globalSetup: ['charts/lib/dependencies.ts'],
+        },
+      },
       {
         test: {
           name: 'e2e',

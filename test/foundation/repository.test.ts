@@ -28,6 +28,7 @@ const workspaceDirs = [
   'apps/frontend',
   'packages/contracts',
   'packages/tsconfig',
+  'charts/todo-common',
   'charts/todo-postgres',
   'charts/todo-backend',
   'charts/todo-frontend',
