@@ -31,6 +31,13 @@ export const backend: RenderSpec = {
   writablePaths: ['/tmp'],
   cases: [
     {
+      name: 'public URL (BETTER_AUTH_URL: https means Secure cookies)',
+      values: { publicUrl: 'https://todo.example.com/' },
+      check: (o) => {
+        expect(configData(o).BETTER_AUTH_URL).toBe('https://todo.example.com');
+      },
+    },
+    {
       name: 'defaults',
       values: {},
       check: (o) => {
@@ -56,8 +63,11 @@ export const backend: RenderSpec = {
           PGPORT: '5432',
           PGUSER: 'todo',
           PGDATABASE: 'todo',
+          // the frontend's proxy (or the API ingress) is the one hop that names the client
+          TRUSTED_PROXY_HOPS: '1',
         });
         expect(configData(o)).not.toHaveProperty('DATABASE_URL');
+        expect(configData(o)).not.toHaveProperty('BETTER_AUTH_URL');
         // generated once: 48 random characters (kept across upgrades through lookup)
         expect(secretData(o)).toEqual({ BETTER_AUTH_SECRET: expect.stringMatching(/^[A-Za-z0-9]{48}$/) });
       },

@@ -14,6 +14,9 @@ export const BAD_VALUES: Record<ChartName, BadCase[]> = {
   'todo-backend': [
     bad('replicaCount as a word', { replicaCount: 'two' }, 'replicaCount'),
     bad('negative replicaCount', { replicaCount: -1 }, 'replicaCount'),
+    bad('public URL with a path', { publicUrl: 'https://todo.example.com/app' }, 'publicUrl'),
+    bad('public URL without a scheme', { publicUrl: 'todo.example.com' }, 'publicUrl'),
+    bad('negative proxy hops', { trustedProxyHops: -1 }, 'trustedProxyHops'),
     bad('port out of range', { service: { port: 70000 } }, 'service.port'),
     bad('nodePort out of range', { service: { type: 'NodePort', nodePort: 99999 } }, 'service.nodePort'),
     bad('unknown service type', { service: { type: 'Ingress' } }, 'service.type'),
@@ -55,6 +58,12 @@ export const BAD_VALUES: Record<ChartName, BadCase[]> = {
     bad('nodePort above the range', { service: { nodePort: 99999 } }, 'service.nodePort'),
     bad('nodePort below the range', { service: { nodePort: 80 } }, 'service.nodePort'),
     bad('unsupported service type', { service: { type: 'ExternalName' } }, 'service.type'),
+    bad(
+      'unknown traffic policy',
+      { service: { externalTrafficPolicy: 'Nearest' } },
+      'service.externalTrafficPolicy',
+    ),
+    bad('proxy hops as a word', { trustedProxyHops: 'one' }, 'trustedProxyHops'),
     bad('unknown top-level key', { backendURL: 'http://x:8000' }, '', 'backendURL'),
     bad('latest tag', { image: { tag: 'latest' } }, 'image.tag'),
     bad('backend URL without scheme', { backendUrl: 'todo-backend:8000' }, 'backendUrl'),

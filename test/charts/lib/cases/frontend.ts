@@ -28,6 +28,8 @@ export const frontend: RenderSpec = {
         const svc = find(o, 'Service');
         expect(get(svc, 'spec', 'type')).toBe('NodePort');
         expect(servicePort(svc)).toMatchObject({ port: 3000, nodePort: 30000, targetPort: 'http' });
+        // the client's own address reaches the pod (the per-address sign-in limit keys on it)
+        expect(get(svc, 'spec', 'externalTrafficPolicy')).toBe('Local');
         const c = mainContainer(o);
         expect(c.image).toBe('todo-frontend:0.1.0');
         for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe'])
@@ -38,6 +40,8 @@ export const frontend: RenderSpec = {
           HOSTNAME: '0.0.0.0',
           NODE_ENV: 'production',
           CHAT_UI: 'builtin',
+          // nobody in front of the NodePort may name the client
+          TRUSTED_PROXY_HOPS: '0',
         });
         expect(configData(o)).not.toHaveProperty('CHATKIT_DOMAIN_KEY');
         expect(get(find(o, 'Pod'), 'spec', 'containers', 0, 'env', 0, 'value')).toBe(
@@ -63,6 +67,9 @@ export const frontend: RenderSpec = {
         const svc = find(o, 'Service');
         expect(get(svc, 'spec', 'type')).toBe('ClusterIP');
         expect(servicePort(svc)).not.toHaveProperty('nodePort');
+        expect(get(svc, 'spec')).not.toHaveProperty('externalTrafficPolicy');
+        // the ingress controller in front names the client
+        expect(configData(o).TRUSTED_PROXY_HOPS).toBe('1');
         const ing = find(o, 'Ingress');
         expect(get(ing, 'spec', 'rules', 0)).toEqual({
           host: 'todo.test',
@@ -110,6 +117,14 @@ export const frontend: RenderSpec = {
       check: (o) => {
         expect(servicePort(find(o, 'Service'))).toMatchObject({ nodePort: 31234 });
         expect(configData(o).BACKEND_URL).toBe('http://api.todo.svc.cluster.local:8000');
+      },
+    },
+    {
+      name: 'trusted proxy hops and traffic policy set by hand',
+      values: { trustedProxyHops: 2, service: { externalTrafficPolicy: 'Cluster' } },
+      check: (o) => {
+        expect(configData(o).TRUSTED_PROXY_HOPS).toBe('2');
+        expect(get(find(o, 'Service'), 'spec', 'externalTrafficPolicy')).toBe('Cluster');
       },
     },
     {
