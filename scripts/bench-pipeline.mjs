@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runScript } from './lib/main.mjs';
-import { ROOT } from './lib/repo.mjs';
+import { REPO_ROOT } from './lib/repo.mjs';
 
-const STUB = path.join(ROOT, 'test', 'bats', 'stubs', 'stub');
+const STUB = path.join(REPO_ROOT, 'test', 'bats', 'stubs', 'stub');
 const TOOLS = ['docker', 'minikube', 'kind', 'helm', 'kubectl', 'ctr'];
 
 /**
@@ -21,7 +21,7 @@ const TOOLS = ['docker', 'minikube', 'kind', 'helm', 'kubectl', 'ctr'];
  */
 function node(script, args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', script), ...args], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], {
       env,
       stdio: 'ignore',
     });
@@ -50,7 +50,7 @@ function setup(dir) {
   const bin = path.join(dir, 'bin');
   for (const d of [root, state, bin, path.join(dir, 'tmp')]) fs.mkdirSync(d, { recursive: true });
   for (const c of ['todo-postgres', 'todo-backend', 'todo-frontend']) {
-    fs.cpSync(path.join(ROOT, 'charts', c), path.join(root, 'charts', c), {
+    fs.cpSync(path.join(REPO_ROOT, 'charts', c), path.join(root, 'charts', c), {
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}node_modules`),
     });
@@ -87,7 +87,7 @@ async function turboRuns(runs, log) {
   try {
     await log.step('copy the repository', async () => {
       const code = await new Promise((resolve) => {
-        spawn('cp', ['-a', ROOT, repo], { stdio: 'ignore' }).on('exit', resolve);
+        spawn('cp', ['-a', REPO_ROOT, repo], { stdio: 'ignore' }).on('exit', resolve);
       });
       if (code !== 0) throw new Error('cp -a failed');
       for (const app of ['backend', 'frontend'])
@@ -187,7 +187,7 @@ await runScript(
     }
     // turbo's own share of `pnpm turbo deploy`: reading the workspace and planning the task graph
     // (no task runs). Measured on this repository, read-only.
-    const turbo = path.join(ROOT, 'node_modules', '.bin', 'turbo');
+    const turbo = path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo');
     /** @type {number[]} */
     const plan = [];
     if (fs.existsSync(turbo)) {
@@ -195,7 +195,7 @@ await runScript(
         const t0 = performance.now();
         const code = await new Promise((resolve) => {
           const c = spawn(turbo, ['run', 'deploy', '--dry=json'], {
-            cwd: ROOT,
+            cwd: REPO_ROOT,
             stdio: 'ignore',
             env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
           });

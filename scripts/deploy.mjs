@@ -13,34 +13,33 @@ import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
 import { runScript } from './lib/main.mjs';
-import { CHARTS, chartDir, ROOT } from './lib/repo.mjs';
+import { chartDir, chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
 import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
-const LAST_CHART = 'todo-frontend';
+/** The app is ready once the last chart of the deploy order is. */
+const LAST_CHART = chartNames().at(-1);
 
 await runScript(
   {
     name: 'deploy',
     summary: 'install or upgrade one chart (skipped when nothing changed; rolled back when it fails)',
     usage: 'node scripts/deploy.mjs <chart> [--dry-run] [--force]',
-    positionals: [
-      { name: 'chart', description: 'chart to deploy', required: true, choices: Object.keys(CHARTS) },
-    ],
+    positionals: [{ name: 'chart', description: 'chart to deploy', required: true, choices: chartNames() }],
     options: { force: { type: 'boolean', description: 'upgrade even when nothing changed' } },
-    env: {
-      CLUSTER: 'minikube (default) | kind | current',
-      NAMESPACE: 'namespace of the releases (default todo)',
-      HELM_TIMEOUT: 'how long helm waits for readiness (default 5m0s)',
-      POSTGRES_IMAGE: "PostgreSQL image (default: the chart's); todo-local/… images are loaded",
-      'DATABASE_URL (secret)': 'external PostgreSQL: todo-postgres is then not deployed',
-      'OPENAI_API_KEY (secret)': 'switches the assistant to OpenAI',
-      'BETTER_AUTH_SECRET (secret)': 'auth secret (default: generated once by the chart)',
-    },
+    env: [
+      'CLUSTER',
+      'NAMESPACE',
+      'HELM_TIMEOUT',
+      'POSTGRES_IMAGE',
+      'DATABASE_URL',
+      'OPENAI_API_KEY',
+      'BETTER_AUTH_SECRET',
+    ],
     examples: ['pnpm turbo deploy', 'node scripts/deploy.mjs todo-backend --dry-run'],
   },
   async ({ cli, cfg, log, runner }) => {
-    const chart = /** @type {keyof typeof CHARTS} */ (cli.positionals[0]);
+    const chart = /** @type {string} */ (cli.positionals[0]);
     const release = chart;
     const target = await pinContext(resolveTarget(cfg), runner);
     log.info(`deploy ${chart}: ${describeTarget(target)}`);
@@ -107,16 +106,16 @@ await runScript(
           return 'rolled back to the last good revision';
         });
       }
-      const app = CHARTS[chart].app;
+      const app = chartOf(chart)?.app;
       for (const image of values.images) {
         const ensureLocal = app
-          ? ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs'))
+          ? ensureLocalAppImage(runner, app, path.join(REPO_ROOT, 'scripts', 'image.mjs'))
           : requireLocalImage(runner);
         await log.step(`image ${image} in the cluster`, () =>
           ensureImage(target, runner, image, ensureLocal),
         );
       }
-      const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
+      const timeout = cfg.require('HELM_TIMEOUT');
       await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>
         withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
           const args = upgradeArgs({

@@ -24,9 +24,11 @@ export function runCleanups() {
 /**
  * Registers a synchronous cleanup; returns a function that runs and unregisters it.
  * @param {() => void} fn
+ * @param {{ signals?: boolean }} [o] `signals: false` leaves the signal handlers to the script
+ *   frame (a test harness keeps its own; the cleanup then runs only when asked)
  */
-export function onCleanup(fn) {
-  installSignalHandlers();
+export function onCleanup(fn, o = {}) {
+  if (o.signals !== false) installSignalHandlers();
   handlers.add(fn);
   return () => {
     if (handlers.delete(fn)) fn();

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../lib/repo.mjs';
+import { REPO_ROOT } from '../lib/repo.mjs';
 
-const bats = path.join(ROOT, 'test', 'node_modules', '.bin', 'bats');
+const bats = path.join(REPO_ROOT, 'test', 'node_modules', '.bin', 'bats');
 const skip = process.env.SKIP_BATS === '1';
 
 describe.skipIf(skip)('bats suites (test/bats)', () => {
@@ -16,8 +16,8 @@ describe.skipIf(skip)('bats suites (test/bats)', () => {
     expect(fs.existsSync(bats), `${bats} is missing: run pnpm install`).toBe(true);
     const env = { ...process.env };
     delete env.TODO_REPO_ROOT;
-    const r = spawnSync(bats, ['--print-output-on-failure', path.join(ROOT, 'test', 'bats')], {
-      cwd: path.join(ROOT, 'test'),
+    const r = spawnSync(bats, ['--print-output-on-failure', path.join(REPO_ROOT, 'test', 'bats')], {
+      cwd: path.join(REPO_ROOT, 'test'),
       env,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

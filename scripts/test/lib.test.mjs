@@ -15,20 +15,15 @@ import {
 } from '../lib/cluster-images.mjs';
 import { analyzePod } from '../lib/diagnose.mjs';
 import { canonicalJson, chartFiles, deployDigest } from '../lib/digest.mjs';
+import { versionIn } from '../lib/doctor/tools.mjs';
 import { isSecretKey, loadConfig } from '../lib/env.mjs';
 import { ScriptError } from '../lib/errors.mjs';
 import { createRunner } from '../lib/exec.mjs';
-import {
-  DIGEST_LABEL,
-  parseMetadata,
-  parseVersion,
-  planRelease,
-  safetyFlags,
-  upgradeArgs,
-} from '../lib/helm.mjs';
+import { DIGEST_LABEL, parseMetadata, planRelease, safetyFlags, upgradeArgs } from '../lib/helm.mjs';
 import { createLog, formatCommand, formatDuration, redact } from '../lib/log.mjs';
+import { waitForHttp } from '../lib/net.mjs';
 import { inRootfs } from '../lib/rootfs.mjs';
-import { minikubeNeedsTunnel, parseMinikubeProfile, waitForHttp } from '../lib/url.mjs';
+import { minikubeNeedsTunnel, parseMinikubeProfile } from '../lib/url.mjs';
 import { chartValues, nest, postgresImageToLoad, splitList } from '../lib/values.mjs';
 
 const made = /** @type {string[]} */ ([]);
@@ -213,7 +208,8 @@ describe('image references', () => {
 
 describe('helm', () => {
   it('parses versions and picks the safety flags by major', () => {
-    expect(parseVersion('v3.18.0+gcc58e3f')).toEqual([3, 18, 0]);
+    expect(versionIn('v3.18.0+gcc58e3f')).toBe('3.18.0');
+    expect(versionIn('kind v0.20.0 go1.20.4 linux/amd64')).toBe('0.20.0');
     expect(safetyFlags(3)).toEqual(['--wait', '--atomic']);
     expect(safetyFlags(4)).toEqual(['--wait=watcher', '--rollback-on-failure']);
   });
