@@ -11,17 +11,26 @@
  * checkout is never edited) with the Dockerfiles' cache mounts renamed to fresh ids, so "cold"
  * means: no layer cache, empty pnpm store, empty npm cache; only the base image is present.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import {
+  createLog,
+  createRunner,
+  formatDuration,
+  freePort,
+  REPO_ROOT,
+  waitForHttp,
+} from '@todo/scripts/toolkit';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = REPO_ROOT;
 const DOCKER = process.env.DOCKER || 'docker';
 const OUT = path.join(REPO, 'docs/benchmarks/images.md');
+const log = createLog({ out: process.stderr });
+const runner = createRunner({ log, cwd: REPO });
 
 const HELP = `Usage: node test/containers/bench.mjs [options]
   --write          write the results to docs/benchmarks/images.md (default: print them)
@@ -51,29 +60,10 @@ function parseArgs(argv) {
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, echo?: boolean }} [opts]
- * @returns {Promise<{ code: number, stdout: string, stderr: string, ms: number }>}
  */
 function sh(cmd, args, opts = {}) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (opts.echo) process.stderr.write(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (opts.echo) process.stderr.write(d);
-    });
-    child.on('error', (e) =>
-      resolve({ code: 127, stdout, stderr: stderr + e.message, ms: performance.now() - started }),
-    );
-    child.on('close', (code) =>
-      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started }),
-    );
-  });
+  const { echo, ...o } = opts;
+  return runner.run(cmd, args, { ...o, stream: Boolean(echo) });
 }
 
 /**
@@ -83,34 +73,15 @@ function sh(cmd, args, opts = {}) {
  */
 async function must(cmd, args, opts) {
   const r = await sh(cmd, args, opts);
-  if (r.code !== 0)
+  if (!r.ok)
     throw new Error(
-      `${cmd} ${args.slice(0, 3).join(' ')}… failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`,
+      `${cmd} ${args.slice(0, 3).join(' ')}… failed (exit ${r.exitCode}):\n${r.stderr.slice(-3000)}`,
     );
   return r;
 }
 
-/**
- * @template T
- * @param {string} name
- * @param {() => Promise<T>} fn
- * @returns {Promise<T>}
- */
-async function step(name, fn) {
-  const t = performance.now();
-  process.stderr.write(`▸ ${name}\n`);
-  const r = await fn();
-  process.stderr.write(`✔ ${name} (${fmtMs(performance.now() - t)})\n`);
-  return r;
-}
-
-/** @param {number} ms */
-const fmtMs = (ms) =>
-  ms < 1000
-    ? `${Math.round(ms)} ms`
-    : ms < 120_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${(ms / 60_000).toFixed(1)} min`;
+const step = log.step;
+const fmtMs = formatDuration;
 /** @param {number} b */
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 /** @param {number[]} xs */
@@ -128,19 +99,7 @@ async function imageSize(ref) {
 
 /** @param {string} ref */
 async function imageExists(ref) {
-  return (await sh(DOCKER, ['image', 'inspect', ref])).code === 0;
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  return (await sh(DOCKER, ['image', 'inspect', ref])).ok;
 }
 
 /** @param {Record<string, string>} vars */
@@ -184,15 +143,13 @@ async function startToReady(o) {
   } finally {
     env.done();
   }
-  while (performance.now() - started < 60_000) {
-    try {
-      const res = await fetch(o.url, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const ready = await waitForHttp(o.url, {
+    timeoutMs: 60_000,
+    intervalMs: 25,
+    requestTimeoutMs: 1000,
+    accept: (status) => status === 200,
+  });
+  if (ready.ok) return performance.now() - started;
   const logs = await sh(DOCKER, ['logs', '--tail', '30', o.name]);
   throw new Error(`${o.name} not ready in 60 s:\n${logs.stdout}${logs.stderr}`);
 }
@@ -231,7 +188,7 @@ async function buildArgs() {
 /** Which BuildKit-capable client to use (same rule as scripts/lib/docker.mjs). */
 async function builderBin() {
   for (const bin of [DOCKER, '/usr/bin/docker']) {
-    if ((await sh(bin, ['buildx', 'version'])).code === 0) return bin;
+    if ((await sh(bin, ['buildx', 'version'])).ok) return bin;
     const v = (await sh(bin, ['version', '--format', '{{.Client.Version}}'])).stdout.trim();
     if (Number(v.split('.')[0]) > 0 && Number(v.split('.')[0]) < 23) return bin;
   }
@@ -314,7 +271,7 @@ async function main() {
     );
     return;
   }
-  if ((await sh(DOCKER, ['version', '--format', '{{.Server.Version}}'])).code !== 0)
+  if ((await sh(DOCKER, ['version', '--format', '{{.Server.Version}}'])).ok === false)
     throw new Error('no Docker engine answers: start one first');
   const m = await machine();
   await step('base images', () => must(process.execPath, ['scripts/base-images.mjs', '--no-pull']));
@@ -387,7 +344,7 @@ async function main() {
         env.file,
         '--tmpfs',
         '/var/lib/postgresql/data:uid=999,gid=999,mode=0700',
-        'todo-local/postgres:15-bookworm',
+        IMAGES.postgres.standIn,
         'postgres',
         '-p',
         String(pgPort),
@@ -401,10 +358,7 @@ async function main() {
     const t = { backend: [], frontend: [] };
     try {
       for (let i = 0; i < 100; i++) {
-        if (
-          (await sh(DOCKER, ['exec', pgName, 'pg_isready', '-h', '127.0.0.1', '-p', String(pgPort)])).code ===
-          0
-        )
+        if ((await sh(DOCKER, ['exec', pgName, 'pg_isready', '-h', '127.0.0.1', '-p', String(pgPort)])).ok)
           break;
         await new Promise((r) => setTimeout(r, 200));
       }
