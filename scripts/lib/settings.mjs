@@ -78,8 +78,8 @@ export const SETTINGS = [
   {
     name: 'IMAGE_LOADER',
     group: 'cluster',
-    shown: 'per `CLUSTER`',
-    help: 'how images reach the cluster: `minikube`, `kind`, `registry`, `containerd`, `none` (default: `minikube` for `CLUSTER=minikube`, `kind` for `CLUSTER=kind`, `none` for `CLUSTER=current`)',
+    shown: '`minikube` for `CLUSTER=minikube`, `kind` for `CLUSTER=kind`, `none` for `CLUSTER=current`',
+    help: 'how images reach the cluster: `minikube`, `kind`, `registry`, `containerd`, `none`',
     common: true,
   },
   {
