@@ -68,7 +68,7 @@ export async function helmVersion(runner) {
 export async function releaseInfo(t, runner, release, digest) {
   const info = await readMetadata(t, runner, release);
   if (info && digest && !(DIGEST_LABEL in info.labels) && info.status === 'deployed') {
-    if (await deployedWithDigest(t, runner, release, info.revision, digest)) {
+    if (await deployedWithDigest(t, runner, { release, revision: info.revision, digest })) {
       info.labels = { ...info.labels, [DIGEST_LABEL]: digest };
     }
   }
@@ -81,11 +81,9 @@ export async function releaseInfo(t, runner, release, digest) {
  * labels stored with that revision.
  * @param {import('./cluster.mjs').Target} t
  * @param {import('./exec.mjs').Runner} runner
- * @param {string} release
- * @param {number} revision
- * @param {string} digest
+ * @param {{ release: string, revision: number, digest: string }} o
  */
-async function deployedWithDigest(t, runner, release, revision, digest) {
+async function deployedWithDigest(t, runner, { release, revision, digest }) {
   const r = await runner.run(
     'helm',
     [

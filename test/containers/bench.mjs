@@ -11,12 +11,12 @@
  * checkout is never edited) with the Dockerfiles' cache mounts renamed to fresh ids, so "cold"
  * means: no layer cache, empty pnpm store, empty npm cache; only the base image is present.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { dockerClient } from '@todo/scripts/lib/docker.mjs';
 import {
   createLog,
   createRunner,
@@ -179,29 +179,19 @@ async function buildArgs() {
   ).version;
   const node =
     process.env.NODE_IMAGE ||
-    ((await imageExists('node:24-bookworm-slim'))
-      ? 'node:24-bookworm-slim'
-      : 'todo-local/node:24-bookworm-slim');
+    ((await imageExists(IMAGES.node.official)) ? IMAGES.node.official : IMAGES.node.standIn);
   return { NODE_IMAGE: node, PNPM_VERSION: pnpm, TURBO_VERSION: turbo };
 }
 
-/** Which BuildKit-capable client to use (same rule as scripts/lib/docker.mjs). */
+/** Which BuildKit-capable client to use: the image scripts' own rule. */
 async function builderBin() {
-  for (const bin of [DOCKER, '/usr/bin/docker']) {
-    if ((await sh(bin, ['buildx', 'version'])).ok) return bin;
-    const v = (await sh(bin, ['version', '--format', '{{.Client.Version}}'])).stdout.trim();
-    if (Number(v.split('.')[0]) > 0 && Number(v.split('.')[0]) < 23) return bin;
-  }
-  throw new Error('no docker client with BuildKit (see scripts/lib/docker.mjs)');
+  return (await dockerClient(runner, DOCKER).resolveBuilder()).bin;
 }
 
 /** Copies the working tree (tracked + untracked, not ignored files) to a temporary folder. */
-function copyWorkTree() {
+async function copyWorkTree() {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-bench-tree-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: REPO,
-  })
-    .toString()
+  const files = (await must('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).stdout
     .split('\0')
     .filter((f) => f && fs.existsSync(path.join(REPO, f)));
   for (const f of files) {
@@ -213,11 +203,11 @@ function copyWorkTree() {
 }
 
 /**
- * One docker build in the copy; cache mounts renamed to `ns`.
- * @param {string} tree @param {'backend' | 'frontend'} app @param {Record<string, string>} args
- * @param {string} ns @param {string} tag @param {boolean} noCache
+ * One docker build in the copy `tree`; cache mounts renamed to `ns`; `args`: build arguments.
+ * @param {{ tree: string, app: 'backend' | 'frontend', args: Record<string, string>, ns: string, noCache: boolean }} o
  */
-async function buildInCopy(tree, app, args, ns, tag, noCache) {
+async function buildInCopy({ tree, app, args, ns, noCache }) {
+  const tag = `todo-bench-${app}:${ns}`;
   const src = fs.readFileSync(path.join(tree, 'apps', app, 'Dockerfile'), 'utf8');
   const dockerfile = path.join(tree, `.bench-${app}.Dockerfile`);
   fs.writeFileSync(dockerfile, src.replaceAll('id=todo-', `id=${ns}-`));
@@ -309,16 +299,16 @@ async function main() {
       builds = { cold: {} };
       for (const app of /** @type {const} */ (['backend', 'frontend'])) {
         builds.cold[app] = await step(`cold build ${app}`, () =>
-          buildInCopy(tree, app, args, ns, `todo-bench-${app}:${ns}`, true),
+          buildInCopy({ tree, app, args, ns, noCache: true }),
         );
       }
       builds.noChange = await step('backend rebuild, nothing changed (docker layer cache)', () =>
-        buildInCopy(tree, 'backend', args, ns, `todo-bench-backend:${ns}`, false),
+        buildInCopy({ tree, app: 'backend', args, ns, noCache: false }),
       );
       const server = path.join(tree, 'apps/backend/src/server.ts');
       fs.appendFileSync(server, `// bench: a one-line change ${ns}\n`);
       builds.change = await step('backend rebuild after a one-line change', () =>
-        buildInCopy(tree, 'backend', args, ns, `todo-bench-backend:${ns}`, false),
+        buildInCopy({ tree, app: 'backend', args, ns, noCache: false }),
       );
     } finally {
       fs.rmSync(tree, { recursive: true, force: true });
