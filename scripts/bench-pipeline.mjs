@@ -146,7 +146,7 @@ await runScript(
     summary: 'wall time of cold / no-op / one-app-change deploys against stub tools',
     usage: 'node scripts/bench-pipeline.mjs [--runs <n>]',
     options: {
-      runs: { type: 'string', description: 'repetitions per scenario (default 3)', default: '3' },
+      runs: { type: 'string', description: 'repetitions per scenario', default: '3' },
       turbo: {
         type: 'boolean',
         description:

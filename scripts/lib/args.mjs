@@ -75,7 +75,8 @@ export function helpText(spec) {
   for (const [name, o] of Object.entries(opts)) {
     const value = o.type === 'string' ? ` <${o.placeholder ?? 'value'}>` : '';
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${value}`;
-    lines.push(`  ${flag.padEnd(WIDTH - 2)} ${o.description}`);
+    const def = o.type === 'string' && o.default !== undefined ? ` (default: ${o.default})` : '';
+    lines.push(`  ${flag.padEnd(WIDTH - 2)} ${o.description}${def}`);
   }
   if (spec.env?.length) {
     lines.push('', 'Environment (also read from the repository root .env):');

@@ -23,6 +23,8 @@ import {
   formatDuration,
   freePort,
   REPO_ROOT,
+  runScript,
+  usageError,
   waitForHttp,
 } from '@todo/scripts/toolkit';
 
@@ -32,28 +34,41 @@ const OUT = path.join(REPO, 'docs/benchmarks/images.md');
 const log = createLog({ out: process.stderr });
 const runner = createRunner({ log, cwd: REPO });
 
-const HELP = `Usage: node test/containers/bench.mjs [options]
-  --write          write the results to docs/benchmarks/images.md (default: print them)
-  --runs <n>       start-to-ready repetitions per container (default 3)
-  --skip-builds    skip the cold / one-line-change builds (sizes, turbo and start-up only)
-  --dry-run        print the steps, run nothing
-  -h, --help       this text
-Needs a Docker engine; builds the stand-in base images when missing.`;
+/** @type {import('@todo/scripts/lib/args.mjs').CliSpec} */
+const CLI = {
+  name: 'bench:images',
+  summary: 'image figures for docs/benchmarks/images.md: sizes, builds, turbo cache, start-to-ready',
+  usage: 'node test/containers/bench.mjs [options]',
+  options: {
+    write: {
+      type: 'boolean',
+      description: 'write the results to docs/benchmarks/images.md (default: print them)',
+    },
+    runs: {
+      type: 'string',
+      placeholder: 'n',
+      default: '3',
+      description: 'start-to-ready repetitions per container',
+    },
+    'skip-builds': {
+      type: 'boolean',
+      description: 'skip the cold / one-line-change builds (sizes, turbo and start-up only)',
+    },
+  },
+  needs: 'a Docker engine; builds the stand-in base images when missing.',
+  logTo: 'stderr',
+};
 
-/** @param {string[]} argv */
-function parseArgs(argv) {
-  const o = { write: false, runs: 3, skipBuilds: false, dryRun: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--write') o.write = true;
-    else if (a === '--skip-builds') o.skipBuilds = true;
-    else if (a === '--dry-run') o.dryRun = true;
-    else if (a === '-h' || a === '--help') o.help = true;
-    else if (a === '--runs') o.runs = Number(argv[++i]);
-    else throw new Error(`unknown option ${a} (see --help)`);
-  }
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs needs a positive integer');
-  return o;
+/** @param {ReturnType<typeof import('@todo/scripts/lib/args.mjs').parseCli>} cli */
+function options(cli) {
+  const runs = Number(cli.values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw usageError('--runs needs a positive integer');
+  return {
+    write: Boolean(cli.values.write),
+    runs,
+    skipBuilds: Boolean(cli.values['skip-builds']),
+    dryRun: cli.dryRun,
+  };
 }
 
 /**
@@ -249,12 +264,8 @@ async function turboTwice(tree) {
   };
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  if (o.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
+/** @param {ReturnType<typeof options>} o */
+async function main(o) {
   if (o.dryRun) {
     process.stdout.write(
       'would: ensure base images; build both images via scripts/image.mjs; cold + one-line-change builds in a temp copy; turbo image twice; start-to-ready runs\n',
@@ -468,7 +479,4 @@ async function main() {
   process.stdout.write(text);
 }
 
-main().catch((e) => {
-  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+await runScript(CLI, ({ cli }) => main(options(cli)));
