@@ -17,6 +17,24 @@ import { chartDir, chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
 import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
+/**
+ * How a release left half-done by an earlier run is repaired before the upgrade (helm.mjs's plan).
+ * @type {Record<string, { verb: string, done: string, failed: (release: string, why: string, ns: string) => string }>}
+ */
+const REPAIRS = {
+  'repair-uninstall': {
+    verb: 'uninstall',
+    done: 'removed, installing again',
+    failed: (release, why) => `cannot remove the broken release ${release}: ${why}`,
+  },
+  'repair-rollback': {
+    verb: 'rollback',
+    done: 'rolled back to the last good revision',
+    failed: (release, why, ns) =>
+      `cannot roll back the interrupted release ${release}: ${why}. Try \`helm history ${release} -n ${ns}\`.`,
+  },
+};
+
 /** The app is ready once the last chart of the deploy order is. */
 const LAST_CHART = chartNames().at(-1);
 
@@ -27,15 +45,6 @@ await runScript(
     usage: 'node scripts/deploy.mjs <chart> [--dry-run] [--force]',
     positionals: [{ name: 'chart', description: 'chart to deploy', required: true, choices: chartNames() }],
     options: { force: { type: 'boolean', description: 'upgrade even when nothing changed' } },
-    env: [
-      'CLUSTER',
-      'NAMESPACE',
-      'HELM_TIMEOUT',
-      'POSTGRES_IMAGE',
-      'DATABASE_URL',
-      'OPENAI_API_KEY',
-      'BETTER_AUTH_SECRET',
-    ],
     examples: ['pnpm turbo deploy', 'node scripts/deploy.mjs todo-backend --dry-run'],
   },
   async ({ cli, cfg, log, runner }) => {
@@ -77,33 +86,14 @@ await runScript(
     if (plan.action === 'skip' && !cli.values.force) {
       log.ok(`${release} unchanged since revision ${info?.revision}: not upgraded`);
     } else {
-      if (plan.action === 'repair-uninstall') {
+      const repair = REPAIRS[plan.action];
+      if (repair) {
         await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['uninstall', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
+          const args = [repair.verb, release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'];
+          const r = await runner.run('helm', args, { change: true, stream: true });
           if (!r.ok)
-            throw new ScriptError(
-              `cannot remove the broken release ${release}: ${firstError(r)}`,
-              EXIT.CLUSTER,
-            );
-          return 'removed, installing again';
-        });
-      } else if (plan.action === 'repair-rollback') {
-        await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['rollback', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
-          if (!r.ok)
-            throw new ScriptError(
-              `cannot roll back the interrupted release ${release}: ${firstError(r)}. Try \`helm history ${release} -n ${target.namespace}\`.`,
-              EXIT.CLUSTER,
-            );
-          return 'rolled back to the last good revision';
+            throw new ScriptError(repair.failed(release, firstError(r), target.namespace), EXIT.CLUSTER);
+          return repair.done;
         });
       }
       const app = chartOf(chart)?.app;

@@ -14,7 +14,6 @@ await runScript(
     summary: 'explain why pods are not Ready: events, last log lines, probable cause',
     usage: 'node scripts/diagnose.mjs [<release>] [--dry-run]',
     positionals: [{ name: 'release', description: 'only this release', choices: chartNames() }],
-    env: ['CLUSTER', 'NAMESPACE'],
     examples: ['pnpm diagnose', 'pnpm diagnose todo-backend'],
   },
   async ({ cli, cfg, log, runner }) => {

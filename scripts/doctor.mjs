@@ -54,7 +54,6 @@ await runScript(
     name: 'doctor',
     summary: 'check tools, versions, the cluster and its resources before a deploy',
     usage: 'node scripts/doctor.mjs [--dry-run]',
-    env: ['CLUSTER', 'IMAGE_LOADER'],
     examples: ['pnpm run doctor'],
   },
   async ({ cfg, log, runner }) => {

@@ -26,7 +26,6 @@ await runScript(
     usage: 'pnpm k8s:ai "<question>" [--dry-run]   (no question: interactive session)',
     allowExtraPositionals: true,
     positionals: [{ name: 'question', description: 'what to ask, in plain words' }],
-    env: ['K8S_AI_PROVIDER', 'K8S_AI_MODEL', 'KUBECTL_AI', 'GEMINI_API_KEY', 'OPENAI_API_KEY'],
     examples: [
       'pnpm k8s:ai "why is the backend pod not ready?"',
       'pnpm k8s:ai "scale the frontend to 2 replicas"',

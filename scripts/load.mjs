@@ -17,14 +17,6 @@ await runScript(
     positionals: [
       { name: 'app', description: 'the app whose image to load', required: true, choices: appNames() },
     ],
-    env: [
-      'CLUSTER',
-      'IMAGE_LOADER',
-      'MINIKUBE_PROFILE',
-      'KIND_CLUSTER',
-      'IMAGE_REGISTRY',
-      'CONTAINERD_ADDRESS',
-    ],
     examples: ['pnpm turbo load', 'node scripts/load.mjs backend --dry-run'],
   },
   async ({ cli, cfg, log, runner }) => {

@@ -28,14 +28,6 @@ await runScript(
         description: 'do not ask for confirmation (needed without a terminal)',
       },
     },
-    env: [
-      'MINIKUBE_PROFILE',
-      'MINIKUBE_DRIVER',
-      'MINIKUBE_CPUS',
-      'MINIKUBE_MEMORY',
-      'MINIKUBE_KUBERNETES_VERSION',
-      'APP_READY_TIMEOUT',
-    ],
     examples: ['pnpm scripts/reset.mjs', 'pnpm scripts/reset.mjs --yes'],
   },
   async ({ cli, cfg, log, runner }) => {

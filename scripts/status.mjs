@@ -19,7 +19,6 @@ await runScript(
           'when the URL needs a tunnel (Minikube Docker driver on macOS/Windows), keep it open until Ctrl-C',
       },
     },
-    env: ['CLUSTER', 'APP_URL'],
     examples: ['pnpm status', 'pnpm status --tunnel'],
   },
   async ({ cli, cfg, log, runner }) => {

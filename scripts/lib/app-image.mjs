@@ -53,7 +53,6 @@ export const IMAGE_CLI = {
       description: 'do not stream the build output (it is printed when the build fails)',
     },
   },
-  env: ['NODE_IMAGE', 'IMAGE_REPOSITORY_PREFIX', 'DOCKER'],
   logTo: 'stderr',
   dryRun: 'queries',
   examples: ['pnpm turbo image', 'node scripts/image.mjs backend --print'],

@@ -1,10 +1,10 @@
 // @ts-check
 // Command-line parsing shared by every script (node:util parseArgs): --help, --dry-run,
 // --verbose plus the script's own options, and the generated help text, whose "Environment"
-// part comes from the settings registry (settings.mjs).
+// part lists the settings the registry (settings.mjs) shows for the script.
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.mjs';
-import { defaultText, plain, setting } from './settings.mjs';
+import { defaultText, plain, SETTINGS } from './settings.mjs';
 
 /**
  * @typedef {{ type: 'boolean' | 'string', short?: string, description: string, default?: string | boolean, multiple?: boolean, placeholder?: string }} OptionSpec
@@ -16,13 +16,11 @@ import { defaultText, plain, setting } from './settings.mjs';
  *   options?: Record<string, OptionSpec>,
  *   positionals?: { name: string, description: string, required?: boolean, choices?: readonly string[] }[],
  *   allowExtraPositionals?: boolean,
- *   env?: readonly string[],
  *   examples?: string[],
  *   needs?: string,
  *   logTo?: 'stdout' | 'stderr',
  *   dryRun?: 'nothing' | 'queries',
  * }} CliSpec
- *   `env`: names of the settings (settings.mjs) the script reads, listed in its help.
  *   `logTo: 'stderr'` when the script's stdout carries a result (an image reference).
  *   `dryRun: 'queries'`: --dry-run still runs read-only queries and skips only the commands
  *   marked as changes (default 'nothing': it runs no command at all).
@@ -37,9 +35,9 @@ const COMMON = {
 
 const WIDTH = 24;
 
-/** One help line per setting: name, help, default. @param {string} name */
-function envLine(name) {
-  const s = setting(name);
+/** One help line per setting: name, help, default. @param {import('./settings.mjs').Setting} s */
+function envLine(s) {
+  const name = s.name;
   const label = `${name}${s.secret ? ' (secret)' : ''}`;
   const def = defaultText(s);
   const text = `${plain(s.help)}${def ? ` (default: ${plain(def)})` : ''}`;
@@ -78,9 +76,10 @@ export function helpText(spec) {
     const def = o.type === 'string' && o.default !== undefined ? ` (default: ${o.default})` : '';
     lines.push(`  ${flag.padEnd(WIDTH - 2)} ${o.description}${def}`);
   }
-  if (spec.env?.length) {
+  const env = SETTINGS.filter((s) => s.scripts?.includes(spec.name));
+  if (env.length) {
     lines.push('', 'Environment (also read from the repository root .env):');
-    for (const name of spec.env) lines.push(envLine(name));
+    for (const s of env) lines.push(envLine(s));
   }
   if (spec.needs) lines.push('', `Needs: ${spec.needs}`);
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));

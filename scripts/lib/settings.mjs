@@ -2,7 +2,7 @@
 // The one registry of settings: every variable the pipeline and the apps read from `.env` / the
 // environment, with its default, whether it is a secret, and one line of help. Read by:
 //   - env.mjs: the defaults the scripts apply and the secrets the logger redacts;
-//   - args.mjs: the "Environment" part of every script's --help;
+//   - args.mjs: the "Environment" part of every script's --help (the scripts named in `scripts`);
 //   - settings-docs.mjs: `.env.example`, the README's configuration table and the common subset
 //     in docs/deployment.md, generated (`node scripts/settings-docs.mjs`) and checked by
 //     test/foundation.
@@ -23,9 +23,11 @@ import { IMAGES } from './base-images/images.mjs';
  *   secret?: boolean,
  *   example?: string,
  *   common?: boolean,
+ *   scripts?: string[],
  * }} Setting
  *   `example`: the value `.env.example` shows (default: the default, else empty).
  *   `common`: also listed in the short table of docs/deployment.md.
+ *   `scripts`: the scripts (their CLI names) whose --help lists it.
  */
 
 /** @type {Record<GroupId, { title: string, intro?: string[] }>} */
@@ -50,6 +52,7 @@ export const SETTINGS = [
   // --- cluster
   {
     name: 'CLUSTER',
+    scripts: ['deploy', 'load', 'status', 'diagnose', 'doctor'],
     group: 'cluster',
     default: 'minikube',
     help: 'deploy target: `minikube`, `kind`, or `current` (the current kubectl context, pinned at the start of a run)',
@@ -57,11 +60,18 @@ export const SETTINGS = [
   },
   {
     name: 'MINIKUBE_PROFILE',
+    scripts: ['load', 'reset'],
     group: 'cluster',
     default: 'minikube',
     help: 'Minikube profile to deploy to and reset',
   },
-  { name: 'KIND_CLUSTER', group: 'cluster', default: 'kind', help: 'kind cluster name for `CLUSTER=kind`' },
+  {
+    name: 'KIND_CLUSTER',
+    scripts: ['load'],
+    group: 'cluster',
+    default: 'kind',
+    help: 'kind cluster name for `CLUSTER=kind`',
+  },
   {
     name: 'KUBE_CONTEXT',
     group: 'cluster',
@@ -70,6 +80,7 @@ export const SETTINGS = [
   },
   {
     name: 'NAMESPACE',
+    scripts: ['deploy', 'diagnose'],
     group: 'cluster',
     default: 'todo',
     help: 'namespace of the three releases (created when missing)',
@@ -77,6 +88,7 @@ export const SETTINGS = [
   },
   {
     name: 'IMAGE_LOADER',
+    scripts: ['load', 'doctor'],
     group: 'cluster',
     shown: '`minikube` for `CLUSTER=minikube`, `kind` for `CLUSTER=kind`, `none` for `CLUSTER=current`',
     help: 'how images reach the cluster: `minikube`, `kind`, `registry`, `containerd`, `none`',
@@ -84,12 +96,14 @@ export const SETTINGS = [
   },
   {
     name: 'IMAGE_REGISTRY',
+    scripts: ['load'],
     group: 'cluster',
     example: 'localhost:5000',
     help: 'registry to push to with `IMAGE_LOADER=registry` (deploys `<registry>/todo-<app>:<hash>`)',
   },
   {
     name: 'CONTAINERD_ADDRESS',
+    scripts: ['load'],
     group: 'cluster',
     default: '/run/containerd/containerd.sock',
     help: 'containerd socket for `IMAGE_LOADER=containerd`',
@@ -103,25 +117,35 @@ export const SETTINGS = [
   // --- minikube
   {
     name: 'MINIKUBE_DRIVER',
+    scripts: ['reset'],
     group: 'minikube',
     shown: "Minikube's choice",
     help: 'driver for `scripts/reset.mjs` (docker, kvm2, qemu2, …)',
   },
-  { name: 'MINIKUBE_CPUS', group: 'minikube', default: '2', help: 'CPUs for `scripts/reset.mjs`' },
+  {
+    name: 'MINIKUBE_CPUS',
+    scripts: ['reset'],
+    group: 'minikube',
+    default: '2',
+    help: 'CPUs for `scripts/reset.mjs`',
+  },
   {
     name: 'MINIKUBE_MEMORY',
+    scripts: ['reset'],
     group: 'minikube',
     default: '4096',
     help: 'memory (MiB) for `scripts/reset.mjs`',
   },
   {
     name: 'MINIKUBE_KUBERNETES_VERSION',
+    scripts: ['reset'],
     group: 'minikube',
     shown: "Minikube's default",
     help: 'Kubernetes version for `scripts/reset.mjs`',
   },
   {
     name: 'APP_READY_TIMEOUT',
+    scripts: ['reset'],
     group: 'minikube',
     default: '180',
     help: 'seconds `scripts/reset.mjs` waits for the app to answer',
@@ -129,6 +153,7 @@ export const SETTINGS = [
   // --- deploy
   {
     name: 'HELM_TIMEOUT',
+    scripts: ['deploy'],
     group: 'deploy',
     default: '5m0s',
     help: 'how long one release may take to become ready before it is rolled back',
@@ -136,6 +161,7 @@ export const SETTINGS = [
   },
   {
     name: 'POSTGRES_IMAGE',
+    scripts: ['deploy'],
     group: 'deploy',
     shown: `the chart's \`${IMAGES.postgres.official}\``,
     example: IMAGES.postgres.standIn,
@@ -151,6 +177,7 @@ export const SETTINGS = [
   },
   {
     name: 'APP_URL',
+    scripts: ['status'],
     group: 'deploy',
     shown: 'derived',
     help: 'the URL printed and waited for when you reach the app another way (ingress, tunnel)',
@@ -158,6 +185,7 @@ export const SETTINGS = [
   // --- images
   {
     name: 'NODE_IMAGE',
+    scripts: ['image'],
     group: 'images',
     shown: `\`${IMAGES.node.official}\`, else the local stand-in`,
     example: IMAGES.node.standIn,
@@ -165,18 +193,27 @@ export const SETTINGS = [
   },
   {
     name: 'IMAGE_REPOSITORY_PREFIX',
+    scripts: ['image'],
     group: 'images',
     help: 'prefix of the image repositories (`todo-backend` → `<prefix>todo-backend`)',
   },
-  { name: 'DOCKER', group: 'images', default: 'docker', help: 'docker client of the image scripts' },
+  {
+    name: 'DOCKER',
+    scripts: ['image', 'images:base'],
+    group: 'images',
+    default: 'docker',
+    help: 'docker client of the image scripts',
+  },
   {
     name: 'DEBIAN_MIRROR',
+    scripts: ['images:base'],
     group: 'images',
     default: 'http://deb.debian.org/debian',
     help: 'Debian mirror `pnpm images:base` builds the stand-ins from',
   },
   {
     name: 'TODO_BASE_IMAGES_CACHE',
+    scripts: ['images:base'],
     group: 'images',
     default: '/var/cache/todo-base-images',
     help: 'download cache of `pnpm images:base` (root filesystems, npm tarballs)',
@@ -184,6 +221,7 @@ export const SETTINGS = [
   // --- backend
   {
     name: 'DATABASE_URL',
+    scripts: ['deploy'],
     group: 'backend',
     secret: true,
     shown: 'in-cluster PostgreSQL (cluster), PGlite (dev)',
@@ -192,6 +230,7 @@ export const SETTINGS = [
   },
   {
     name: 'BETTER_AUTH_SECRET',
+    scripts: ['deploy'],
     group: 'backend',
     secret: true,
     shown: 'generated once by the chart, kept',
@@ -200,6 +239,7 @@ export const SETTINGS = [
   },
   {
     name: 'OPENAI_API_KEY',
+    scripts: ['deploy', 'k8s:ai'],
     group: 'backend',
     secret: true,
     help: 'switches the assistant from the offline model to OpenAI',
@@ -352,13 +392,32 @@ export const SETTINGS = [
   // --- ai
   {
     name: 'K8S_AI_PROVIDER',
+    scripts: ['k8s:ai'],
     group: 'ai',
     shown: '`gemini`',
     help: 'LLM provider of `pnpm k8s:ai` (kubectl-ai `--llm-provider`: gemini, openai, ollama, …)',
   },
-  { name: 'K8S_AI_MODEL', group: 'ai', shown: "kubectl-ai's default", help: 'model of `pnpm k8s:ai`' },
-  { name: 'KUBECTL_AI', group: 'ai', default: 'kubectl-ai', help: 'path of the kubectl-ai binary' },
-  { name: 'GEMINI_API_KEY', group: 'ai', secret: true, help: "key for kubectl-ai's default provider" },
+  {
+    name: 'K8S_AI_MODEL',
+    scripts: ['k8s:ai'],
+    group: 'ai',
+    shown: "kubectl-ai's default",
+    help: 'model of `pnpm k8s:ai`',
+  },
+  {
+    name: 'KUBECTL_AI',
+    scripts: ['k8s:ai'],
+    group: 'ai',
+    default: 'kubectl-ai',
+    help: 'path of the kubectl-ai binary',
+  },
+  {
+    name: 'GEMINI_API_KEY',
+    scripts: ['k8s:ai'],
+    group: 'ai',
+    secret: true,
+    help: "key for kubectl-ai's default provider",
+  },
   // --- output
   { name: 'VERBOSE', group: 'output', example: '1', help: '`1`: the scripts also print read-only queries' },
   { name: 'NO_COLOR', group: 'output', example: '1', help: "`1`: no colours in the scripts' output" },

@@ -6,8 +6,8 @@
 //   runScript, EXIT, ScriptError            one CLI frame: help, exit codes (main.mjs, errors.mjs)
 //   REPO_ROOT                               the repository root (repo.mjs)
 //   freePort, waitForHttp                   loopback helpers (net.mjs)
-//   withSecretFile, onCleanup               0600 files and cleanup on Ctrl-C (cleanup.mjs)
-export { onCleanup, withSecretFile } from './cleanup.mjs';
+//   secretFile, withSecretFile, envFileText 0600 files and cleanup on Ctrl-C (cleanup.mjs)
+export { envFileText, onCleanup, secretFile, withSecretFile } from './cleanup.mjs';
 export { EXIT, missingError, ScriptError, usageError } from './errors.mjs';
 export { createRunner, firstError, startService } from './exec.mjs';
 export { createLog, formatDuration, redact } from './log.mjs';

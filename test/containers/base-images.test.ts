@@ -230,10 +230,11 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
       expect(inspect.stdout.trim()).toBe('999:999');
     });
 
-    it('honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and PGDATA over TCP', async () => {
-      const file = envFile({ PGPASSWORD: password });
+    /** psql from the image against the running server, the password in a 0600 env file. */
+    const psql = async (pgPassword: string, sql: string) => {
+      const file = envFile({ PGPASSWORD: pgPassword });
       try {
-        const ok = await docker([
+        return await docker([
           'run',
           '--rm',
           '--network',
@@ -243,53 +244,26 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
           '--entrypoint',
           'psql',
           POSTGRES_STAND_IN,
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'alice',
-          '-d',
-          'wonderland',
-          '-tAc',
-          "select current_user || ' ' || current_database() || ' ' || current_setting('data_directory')",
+          ...['-h', '127.0.0.1', '-p', String(port), '-U', 'alice', '-d', 'wonderland', '-tAc', sql],
         ]);
-        expect(ok.exitCode, ok.stderr).toBe(0);
-        expect(ok.stdout.trim()).toBe('alice wonderland /tmp/pg/data');
       } finally {
         removeEnvFile(file);
       }
+    };
+
+    it('honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and PGDATA over TCP', async () => {
+      const ok = await psql(
+        password,
+        "select current_user || ' ' || current_database() || ' ' || current_setting('data_directory')",
+      );
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect(ok.stdout.trim()).toBe('alice wonderland /tmp/pg/data');
     });
 
     it('rejects a wrong password', async () => {
-      const file = envFile({ PGPASSWORD: 'not-the-password' });
-      try {
-        const bad = await docker([
-          'run',
-          '--rm',
-          '--network',
-          'host',
-          '--env-file',
-          file,
-          '--entrypoint',
-          'psql',
-          POSTGRES_STAND_IN,
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'alice',
-          '-d',
-          'wonderland',
-          '-tAc',
-          'select 1',
-        ]);
-        expect(bad.exitCode).not.toBe(0);
-        expect(bad.stderr).toMatch(/password authentication failed/);
-      } finally {
-        removeEnvFile(file);
-      }
+      const bad = await psql('not-the-password', 'select 1');
+      expect(bad.exitCode).not.toBe(0);
+      expect(bad.stderr).toMatch(/password authentication failed/);
     });
 
     it('keeps the password out of the server process environment', async () => {

@@ -20,10 +20,12 @@ import { dockerClient } from '@todo/scripts/lib/docker.mjs';
 import {
   createLog,
   createRunner,
+  envFileText,
   formatDuration,
   freePort,
   REPO_ROOT,
   runScript,
+  secretFile,
   usageError,
   waitForHttp,
 } from '@todo/scripts/toolkit';
@@ -117,18 +119,10 @@ async function imageExists(ref) {
   return (await sh(DOCKER, ['image', 'inspect', ref])).ok;
 }
 
-/** @param {Record<string, string>} vars */
+/** A 0600 env file for `docker run --env-file`. @param {Record<string, string>} vars */
 function envFile(vars) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-bench-env-'));
-  const file = path.join(dir, 'env');
-  fs.writeFileSync(
-    file,
-    `${Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-    { mode: 0o600 },
-  );
-  return { file, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const { file, remove } = secretFile('env', envFileText(vars));
+  return { file, done: remove };
 }
 
 /**

@@ -2,12 +2,17 @@
 // containers with secrets passed through 0600 env files (never on a command line), waiting for
 // health, and cleanup. Processes, ports and HTTP waits come from the scripts' toolkit.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
 import { setting } from '@todo/scripts/lib/settings.mjs';
-import { createRunner, freePort, REPO_ROOT, waitForHttp } from '@todo/scripts/toolkit';
+import {
+  createRunner,
+  envFileText,
+  freePort,
+  REPO_ROOT,
+  secretFile,
+  waitForHttp,
+} from '@todo/scripts/toolkit';
 
 export { freePort, REPO_ROOT };
 export const DOCKER = process.env.DOCKER || (setting('DOCKER').default as string);
@@ -69,26 +74,18 @@ export function uniqueName(kind: string): string {
   return `todo-ct-${process.pid}-${randomBytes(3).toString('hex')}-${kind}`;
 }
 
-/** Writes KEY=value lines to a fresh 0600 file for `docker run --env-file`; returns its path. */
+/** A fresh 0600 file of KEY=value lines for `docker run --env-file`; returns its path. */
 export function envFile(vars: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-ct-env-'));
-  fs.chmodSync(dir, 0o700);
-  const file = path.join(dir, 'env');
-  for (const [k, v] of Object.entries(vars)) {
-    if (/[\r\n]/.test(v)) throw new Error(`env value of ${k} holds a newline`);
-  }
-  fs.writeFileSync(
-    file,
-    `${Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-    { mode: 0o600 },
-  );
+  const { file, remove } = secretFile('env', envFileText(vars));
+  envFiles.set(file, remove);
   return file;
 }
 
+const envFiles = new Map<string, () => void>();
+
 export function removeEnvFile(file: string): void {
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  envFiles.get(file)?.();
+  envFiles.delete(file);
 }
 
 export interface ContainerSpec {

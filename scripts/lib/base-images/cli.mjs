@@ -55,7 +55,6 @@ export const BASE_IMAGES_CLI = {
       description: 'corepack version or dist-tag (default: latest)',
     },
   },
-  env: ['TODO_BASE_IMAGES_CACHE', 'DEBIAN_MIRROR', 'DOCKER'],
   needs: 'root (debootstrap, chroot), debootstrap, tar, a Docker engine, npm reaching its registry.',
   logTo: 'stderr',
   dryRun: 'queries',

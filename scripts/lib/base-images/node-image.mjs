@@ -6,7 +6,7 @@ import { ScriptError } from '../errors.mjs';
 import { inRootfs } from '../rootfs.mjs';
 import { IMAGES } from './images.mjs';
 import { npmResolve, npmTarball } from './npm.mjs';
-import { addHostCAs, addUser, freshRoot, importAndBuild, minbaseTarball, must, slim } from './rootfs.mjs';
+import { addHostCAs, addUser, buildFromMinbase, must } from './rootfs.mjs';
 
 const DOCKER_DIR = path.resolve(import.meta.dirname, '../../base-images/node');
 
@@ -36,13 +36,11 @@ export async function buildNode(ctx, opts) {
     npm: await npmTarball(runner, { name: 'npm', version: versions.npm, cacheDir }),
     corepack: await npmTarball(runner, { name: 'corepack', version: versions.corepack, cacheDir }),
   }));
-  const suite = IMAGES.node.suite;
-  const minbase = await log.step(`Debian ${suite} minbase root filesystem`, () =>
-    minbaseTarball(ctx, { suite, cacheDir, mirror: opts.mirror }),
-  );
-  const { work, root } = await freshRoot(ctx, minbase, cacheDir);
-  try {
-    await log.step('assemble the node root filesystem', async () => {
+  const where = { name, suite: IMAGES.node.suite, cacheDir, mirror: opts.mirror, dockerDir: DOCKER_DIR };
+  await buildFromMinbase(
+    ctx,
+    { ...where, assembleTitle: 'assemble the node root filesystem' },
+    async ({ work, root }) => {
       const unpack = path.join(work, 'unpack');
       for (const [pkg, file] of Object.entries(tarballs)) {
         await fs.mkdirp(path.join(unpack, pkg));
@@ -97,22 +95,7 @@ export async function buildNode(ctx, opts) {
       ]);
       if (!r.stdout.trim().startsWith('v24.') && opts.nodeVersion === '24')
         throw new ScriptError(`node in the root filesystem reports ${r.stdout.trim()}`);
-      await slim(ctx, root);
-    });
-    await log.step(`docker import + build ${name}`, () =>
-      importAndBuild(ctx, {
-        root,
-        work,
-        name,
-        dockerDir: DOCKER_DIR,
-        buildArgs: {
-          NODE_VERSION: versions.node,
-          NPM_VERSION: versions.npm,
-          COREPACK_VERSION: versions.corepack,
-        },
-      }),
-    );
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
-  }
+      return { NODE_VERSION: versions.node, NPM_VERSION: versions.npm, COREPACK_VERSION: versions.corepack };
+    },
+  );
 }

@@ -186,3 +186,30 @@ export async function importAndBuild(ctx, o) {
   // the final image keeps the imported layer; only the helper tag goes
   await ctx.docker.removeImage(rootfsTag);
 }
+
+/**
+ * Builds a stand-in image from a fresh copy of the `suite` minbase: `assemble` fills the root
+ * filesystem (it runs as one timed step, followed by slimming) and returns the config layer's
+ * build arguments; then `docker import` + `docker build`. The work folder goes in any case.
+ * @param {BuildContext} ctx
+ * @param {{ name: string, suite: string, cacheDir: string, mirror: string, dockerDir: string, assembleTitle: string }} o
+ * @param {(dirs: { work: string, root: string }) => Promise<Record<string, string>>} assemble
+ */
+export async function buildFromMinbase(ctx, o, assemble) {
+  const minbase = await ctx.log.step(`Debian ${o.suite} minbase root filesystem`, () =>
+    minbaseTarball(ctx, o),
+  );
+  const { work, root } = await freshRoot(ctx, minbase, o.cacheDir);
+  try {
+    const buildArgs = await ctx.log.step(o.assembleTitle, async () => {
+      const args = await assemble({ work, root });
+      await slim(ctx, root);
+      return args;
+    });
+    await ctx.log.step(`docker import + build ${o.name}`, () =>
+      importAndBuild(ctx, { root, work, name: o.name, dockerDir: o.dockerDir, buildArgs }),
+    );
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}

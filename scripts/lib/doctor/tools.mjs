@@ -83,6 +83,26 @@ export const TOOLS = Object.fromEntries(
   ]).map((t) => [t.name, t]),
 );
 
+/** A check that blocks the deploy. @param {string} name @param {string} message @returns {Check} */
+const blocker = (name, message) => ({ name, ok: false, blocker: true, message });
+
+/**
+ * Asks a tool one question. The answer, or the check that ends there: passed in a dry run, a
+ * blocker when the tool is missing or does not answer.
+ * @param {DoctorContext} ctx
+ * @param {{ name: string, bin: string, args: string[], missing: string, failed: (why: string) => string, answer?: (stdout: string) => string | null }} q
+ *   `answer`: what counts as an answer (default: any output of a successful run)
+ * @returns {Promise<{ check: Check } | { answer: string }>}
+ */
+async function ask(ctx, q) {
+  const r = await ctx.runner.run(q.bin, q.args);
+  if (r.dry) return { check: { name: q.name, ok: true, message: `${q.name}: (dry run)` } };
+  if (r.missing) return { check: blocker(q.name, q.missing) };
+  const answer = r.ok ? (q.answer ? q.answer(r.stdout) : r.stdout.trim()) : null;
+  if (!answer) return { check: blocker(q.name, q.failed(firstError(r))) };
+  return { answer: answer ?? '' };
+}
+
 /**
  * Runs one tool's version check.
  * @param {DoctorContext} ctx @param {ToolSpec} tool
@@ -90,25 +110,18 @@ export const TOOLS = Object.fromEntries(
  */
 export async function checkTool(ctx, tool) {
   const { name, install, min } = tool;
-  const r = await ctx.runner.run(tool.bin, tool.args);
-  if (r.dry) return { name, ok: true, message: `${name}: (dry run)` };
-  if (r.missing) return { name, ok: false, blocker: true, message: `${name} is not installed: ${install}` };
-  const v = versionIn(tool.version ? tool.version(r.stdout) : r.stdout);
-  if (!r.ok || !v)
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message: `${name} does not answer (${firstError(r)}): reinstall it: ${install}`,
-    };
-  if (semver.lt(v, min))
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message: `${name} ${v} is too old: install ${min} or newer: ${install}`,
-    };
-  return { name, ok: true, message: `${name} ${v}` };
+  const a = await ask(ctx, {
+    name,
+    bin: tool.bin,
+    args: tool.args,
+    missing: `${name} is not installed: ${install}`,
+    failed: (why) => `${name} does not answer (${why}): reinstall it: ${install}`,
+    answer: (stdout) => versionIn(tool.version ? tool.version(stdout) : stdout),
+  });
+  if ('check' in a) return a.check;
+  if (semver.lt(a.answer, min))
+    return blocker(name, `${name} ${a.answer} is too old: install ${min} or newer: ${install}`);
+  return { name, ok: true, message: `${name} ${a.answer}` };
 }
 
 /** Node runs this script: its version needs no process. @returns {Check} */
@@ -139,34 +152,23 @@ export async function checkPnpm(ctx, tool) {
 
 /** The Docker daemon answers, with a version that builds with cache mounts. @param {DoctorContext} ctx @returns {Promise<Check>} */
 export async function checkDocker(ctx) {
-  const r = await ctx.runner.run('docker', ['version', '--format', '{{.Server.Version}}']);
-  const name = 'docker';
-  if (r.dry) return { name, ok: true, message: 'docker: (dry run)' };
-  if (r.missing)
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message:
-        'docker is not installed: install Docker Desktop or Docker Engine (https://docs.docker.com/get-docker/)',
-    };
-  const answer = r.stdout.trim();
-  if (!r.ok || !answer)
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message: `the Docker daemon is not running (${firstError(r)}): start Docker Desktop, or \`sudo systemctl start docker\``,
-    };
-  const v = versionIn(answer);
+  const a = await ask(ctx, {
+    name: 'docker',
+    bin: 'docker',
+    args: ['version', '--format', '{{.Server.Version}}'],
+    missing:
+      'docker is not installed: install Docker Desktop or Docker Engine (https://docs.docker.com/get-docker/)',
+    failed: (why) =>
+      `the Docker daemon is not running (${why}): start Docker Desktop, or \`sudo systemctl start docker\``,
+  });
+  if ('check' in a) return a.check;
+  const v = versionIn(a.answer);
   if (v && semver.lt(v, MIN.docker))
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message: `Docker ${answer} is too old: the image builds need ${MIN.docker}+ (BuildKit cache mounts); upgrade Docker`,
-    };
-  return { name, ok: true, message: `docker daemon ${answer}` };
+    return blocker(
+      'docker',
+      `Docker ${a.answer} is too old: the image builds need ${MIN.docker}+ (BuildKit cache mounts); upgrade Docker`,
+    );
+  return { name: 'docker', ok: true, message: `docker daemon ${a.answer}` };
 }
 
 /** Helm 3.13+ or 4 (helm.mjs knows why). @param {DoctorContext} ctx @returns {Promise<Check>} */
@@ -181,23 +183,15 @@ export async function checkHelm(ctx) {
 /** containerd answers at the configured socket (IMAGE_LOADER=containerd). @param {DoctorContext} ctx @returns {Promise<Check>} */
 export async function checkContainerd(ctx) {
   const { containerdAddress } = ctx.target;
-  const r = await ctx.runner.run('ctr', ['--address', containerdAddress, 'version']);
-  const name = 'ctr';
-  if (r.dry) return { name, ok: true, message: 'ctr: (dry run)' };
-  if (r.missing)
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message:
-        'ctr is not installed: it comes with containerd (apt-get install containerd), or choose another IMAGE_LOADER',
-    };
-  if (!r.ok)
-    return {
-      name,
-      ok: false,
-      blocker: true,
-      message: `containerd does not answer at ${containerdAddress} (${firstError(r)}): set CONTAINERD_ADDRESS, and run as a user allowed to use that socket`,
-    };
-  return { name, ok: true, message: `containerd at ${containerdAddress}` };
+  const a = await ask(ctx, {
+    name: 'ctr',
+    bin: 'ctr',
+    args: ['--address', containerdAddress, 'version'],
+    missing:
+      'ctr is not installed: it comes with containerd (apt-get install containerd), or choose another IMAGE_LOADER',
+    failed: (why) =>
+      `containerd does not answer at ${containerdAddress} (${why}): set CONTAINERD_ADDRESS, and run as a user allowed to use that socket`,
+    answer: () => 'answered',
+  });
+  return 'check' in a ? a.check : { name: 'ctr', ok: true, message: `containerd at ${containerdAddress}` };
 }
