@@ -3,7 +3,7 @@
 // Docker driver on macOS and Windows a NodePort is not reachable from the host, so the URL comes
 // from `minikube service --url`, which keeps a tunnel open while it runs.
 import { kubectlArgs } from './cluster.mjs';
-import { startService } from './exec.mjs';
+import { startService } from './service.mjs';
 
 export const FRONTEND_SERVICE = 'todo-frontend';
 export const DEFAULT_NODE_PORT = 30000;
@@ -118,7 +118,7 @@ export async function appUrl(
  * Runs `fn(url)` with a URL that works now; opens the tunnel for the duration when needed.
  * @template T
  * @param {AppUrl} u
- * @param {(url: string, tunnel: import('./exec.mjs').Service | null) => Promise<T>} fn
+ * @param {(url: string, tunnel: import('./service.mjs').Service | null) => Promise<T>} fn
  * @returns {Promise<T>}
  */
 export async function withReachableUrl(u, fn) {

@@ -718,7 +718,7 @@ describe('command line', () => {
 });
 
 describe('services', async () => {
-  const { startService } = await import('../lib/exec.mjs');
+  const { startService } = await import('../lib/service.mjs');
   it('waits for a line of output and stops the whole process group', async () => {
     const s = startService('sleeper', 'sh', ['-c', 'echo listening on http://x:1; sleep 30']);
     const [url] = await s.waitForOutput(/http:\/\/\S+/, 5000);

@@ -2,7 +2,9 @@
 // stand-in), the backend and the frontend as containers on the host network (distinct loopback
 // ports, read-only root, writable /tmp only, no capabilities), run the browser suite against
 // the frontend container, restart the backend mid-session and check nothing is lost, check the
-// production start-up guard, and check that no secret is in either image.
+// production start-up guard, and check that no secret is in either image. About 430 lines in one
+// file on purpose: every test shares the containers one beforeAll starts (a split would start
+// them again).
 // Secrets reach the containers only through 0600 env files (never a command line).
 import fs from 'node:fs';
 import path from 'node:path';

@@ -10,6 +10,8 @@
  * The cold and one-line-change builds run in a temporary copy of the working tree (the shared
  * checkout is never edited) with the Dockerfiles' cache mounts renamed to fresh ids, so "cold"
  * means: no layer cache, empty pnpm store, empty npm cache; only the base image is present.
+ * One file of about 450 lines on purpose: a measurement script read top to bottom, whose steps
+ * and Markdown report share its figures.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
