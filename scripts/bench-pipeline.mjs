@@ -4,15 +4,21 @@
 // no Docker): wall time of a cold deploy, a no-op redeploy and a one-app change, running the
 // same scripts in the same order as `pnpm turbo deploy` (doctor → the two loads in parallel →
 // the three charts in dependency order). Prints a Markdown table (docs/benchmarks/pipeline.md).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createRunner } from './lib/exec.mjs';
+import { createLog } from './lib/log.mjs';
 import { runScript } from './lib/main.mjs';
-import { ROOT } from './lib/repo.mjs';
+import { appNames, chartNames, REPO_ROOT } from './lib/repo.mjs';
 
-const STUB = path.join(ROOT, 'test', 'bats', 'stubs', 'stub');
+/** Runs the measured commands quietly (their output is not what is measured). */
+const quiet = createRunner({ log: createLog({ out: { write: () => true } }) });
+/** Exit code of a command. @param {string} bin @param {string[]} args @param {import('./lib/exec.mjs').RunOptions} [o] */
+const exitOf = async (bin, args, o) => (await quiet.run(bin, args, o)).exitCode;
+
+const STUB = path.join(REPO_ROOT, 'test', 'bats', 'stubs', 'stub');
 const TOOLS = ['docker', 'minikube', 'kind', 'helm', 'kubectl', 'ctr'];
 
 /**
@@ -20,24 +26,15 @@ const TOOLS = ['docker', 'minikube', 'kind', 'helm', 'kubectl', 'ctr'];
  * @returns {Promise<number>}
  */
 function node(script, args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', script), ...args], {
-      env,
-      stdio: 'ignore',
-    });
-    child.on('exit', (code) => resolve(code ?? 1));
-  });
+  return exitOf(process.execPath, [path.join(REPO_ROOT, 'scripts', script), ...args], { env });
 }
 
 /** @param {NodeJS.ProcessEnv} env */
 async function chain(env) {
   const t0 = performance.now();
   const codes = [await node('doctor.mjs', [], env)];
-  codes.push(
-    ...(await Promise.all([node('load.mjs', ['backend'], env), node('load.mjs', ['frontend'], env)])),
-  );
-  for (const c of ['todo-postgres', 'todo-backend', 'todo-frontend'])
-    codes.push(await node('deploy.mjs', [c], env));
+  codes.push(...(await Promise.all(appNames().map((app) => node('load.mjs', [app], env)))));
+  for (const c of chartNames()) codes.push(await node('deploy.mjs', [c], env));
   const ms = performance.now() - t0;
   if (codes.some((c) => c !== 0)) throw new Error(`a step failed: exit codes ${codes.join(',')}`);
   return ms;
@@ -49,8 +46,8 @@ function setup(dir) {
   const state = path.join(dir, 'state');
   const bin = path.join(dir, 'bin');
   for (const d of [root, state, bin, path.join(dir, 'tmp')]) fs.mkdirSync(d, { recursive: true });
-  for (const c of ['todo-postgres', 'todo-backend', 'todo-frontend']) {
-    fs.cpSync(path.join(ROOT, 'charts', c), path.join(root, 'charts', c), {
+  for (const c of chartNames()) {
+    fs.cpSync(path.join(REPO_ROOT, 'charts', c), path.join(root, 'charts', c), {
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}node_modules`),
     });
@@ -86,9 +83,7 @@ async function turboRuns(runs, log) {
   const repo = path.join(dir, 'repo');
   try {
     await log.step('copy the repository', async () => {
-      const code = await new Promise((resolve) => {
-        spawn('cp', ['-a', ROOT, repo], { stdio: 'ignore' }).on('exit', resolve);
-      });
+      const code = await exitOf('cp', ['-a', REPO_ROOT, repo]);
       if (code !== 0) throw new Error('cp -a failed');
       for (const app of ['backend', 'frontend'])
         fs.rmSync(path.join(repo, 'apps', app, '.image'), { recursive: true, force: true });
@@ -111,13 +106,14 @@ async function turboRuns(runs, log) {
     };
     const once = async () => {
       const t0 = performance.now();
-      const code = await new Promise((resolve) => {
-        spawn('pnpm', ['turbo', 'run', 'deploy', `--cache-dir=${path.join(dir, 'turbo-cache')}`], {
+      const code = await exitOf(
+        'pnpm',
+        ['turbo', 'run', 'deploy', `--cache-dir=${path.join(dir, 'turbo-cache')}`],
+        {
           cwd: repo,
           env,
-          stdio: 'ignore',
-        }).on('exit', resolve);
-      });
+        },
+      );
       if (code !== 0) throw new Error(`pnpm turbo run deploy failed (exit ${code}) in ${repo}`);
       return performance.now() - t0;
     };
@@ -128,20 +124,10 @@ async function turboRuns(runs, log) {
       noop.push(await log.step(`pnpm turbo deploy, no-op ${i + 1}/${runs}`, once, (ms) => s(ms)));
     // what turbo pays per task to start it through pnpm
     const t0 = performance.now();
-    await new Promise((resolve) => {
-      spawn('pnpm', ['run', '--silent', 'status', '--help'], { cwd: repo, env, stdio: 'ignore' }).on(
-        'exit',
-        resolve,
-      );
-    });
+    await exitOf('pnpm', ['run', '--silent', 'status', '--help'], { cwd: repo, env });
     const pnpmRun = performance.now() - t0;
     const t1 = performance.now();
-    await new Promise((resolve) => {
-      spawn(process.execPath, [path.join(repo, 'scripts', 'status.mjs'), '--help'], {
-        env,
-        stdio: 'ignore',
-      }).on('exit', resolve);
-    });
+    await exitOf(process.execPath, [path.join(repo, 'scripts', 'status.mjs'), '--help'], { env });
     const direct = performance.now() - t1;
     return { cold, noop, pnpmRun, direct };
   } finally {
@@ -160,7 +146,7 @@ await runScript(
     summary: 'wall time of cold / no-op / one-app-change deploys against stub tools',
     usage: 'node scripts/bench-pipeline.mjs [--runs <n>]',
     options: {
-      runs: { type: 'string', description: 'repetitions per scenario (default 3)', default: '3' },
+      runs: { type: 'string', description: 'repetitions per scenario', default: '3' },
       turbo: {
         type: 'boolean',
         description:
@@ -187,19 +173,15 @@ await runScript(
     }
     // turbo's own share of `pnpm turbo deploy`: reading the workspace and planning the task graph
     // (no task runs). Measured on this repository, read-only.
-    const turbo = path.join(ROOT, 'node_modules', '.bin', 'turbo');
+    const turbo = path.join(REPO_ROOT, 'node_modules', '.bin', 'turbo');
     /** @type {number[]} */
     const plan = [];
     if (fs.existsSync(turbo)) {
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
-        const code = await new Promise((resolve) => {
-          const c = spawn(turbo, ['run', 'deploy', '--dry=json'], {
-            cwd: ROOT,
-            stdio: 'ignore',
-            env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-          });
-          c.on('exit', resolve);
+        const code = await exitOf(turbo, ['run', 'deploy', '--dry=json'], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
         });
         if (code === 0) plan.push(performance.now() - t0);
       }

@@ -13,34 +13,42 @@ import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
 import { runScript } from './lib/main.mjs';
-import { CHARTS, chartDir, ROOT } from './lib/repo.mjs';
+import { chartDir, chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
 import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
-const LAST_CHART = 'todo-frontend';
+/**
+ * How a release left half-done by an earlier run is repaired before the upgrade (helm.mjs's plan).
+ * @type {Record<string, { verb: string, done: string, failed: (release: string, why: string, ns: string) => string }>}
+ */
+const REPAIRS = {
+  'repair-uninstall': {
+    verb: 'uninstall',
+    done: 'removed, installing again',
+    failed: (release, why) => `cannot remove the broken release ${release}: ${why}`,
+  },
+  'repair-rollback': {
+    verb: 'rollback',
+    done: 'rolled back to the last good revision',
+    failed: (release, why, ns) =>
+      `cannot roll back the interrupted release ${release}: ${why}. Try \`helm history ${release} -n ${ns}\`.`,
+  },
+};
+
+/** The app is ready once the last chart of the deploy order is. */
+const LAST_CHART = chartNames().at(-1);
 
 await runScript(
   {
     name: 'deploy',
     summary: 'install or upgrade one chart (skipped when nothing changed; rolled back when it fails)',
     usage: 'node scripts/deploy.mjs <chart> [--dry-run] [--force]',
-    positionals: [
-      { name: 'chart', description: 'chart to deploy', required: true, choices: Object.keys(CHARTS) },
-    ],
+    positionals: [{ name: 'chart', description: 'chart to deploy', required: true, choices: chartNames() }],
     options: { force: { type: 'boolean', description: 'upgrade even when nothing changed' } },
-    env: {
-      CLUSTER: 'minikube (default) | kind | current',
-      NAMESPACE: 'namespace of the releases (default todo)',
-      HELM_TIMEOUT: 'how long helm waits for readiness (default 5m0s)',
-      POSTGRES_IMAGE: "PostgreSQL image (default: the chart's); todo-local/… images are loaded",
-      'DATABASE_URL (secret)': 'external PostgreSQL: todo-postgres is then not deployed',
-      'OPENAI_API_KEY (secret)': 'switches the assistant to OpenAI',
-      'BETTER_AUTH_SECRET (secret)': 'auth secret (default: generated once by the chart)',
-    },
     examples: ['pnpm turbo deploy', 'node scripts/deploy.mjs todo-backend --dry-run'],
   },
   async ({ cli, cfg, log, runner }) => {
-    const chart = /** @type {keyof typeof CHARTS} */ (cli.positionals[0]);
+    const chart = /** @type {string} */ (cli.positionals[0]);
     const release = chart;
     const target = await pinContext(resolveTarget(cfg), runner);
     log.info(`deploy ${chart}: ${describeTarget(target)}`);
@@ -78,45 +86,26 @@ await runScript(
     if (plan.action === 'skip' && !cli.values.force) {
       log.ok(`${release} unchanged since revision ${info?.revision}: not upgraded`);
     } else {
-      if (plan.action === 'repair-uninstall') {
+      const repair = REPAIRS[plan.action];
+      if (repair) {
         await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['uninstall', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
+          const args = [repair.verb, release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'];
+          const r = await runner.run('helm', args, { change: true, stream: true });
           if (!r.ok)
-            throw new ScriptError(
-              `cannot remove the broken release ${release}: ${firstError(r)}`,
-              EXIT.CLUSTER,
-            );
-          return 'removed, installing again';
-        });
-      } else if (plan.action === 'repair-rollback') {
-        await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['rollback', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
-          if (!r.ok)
-            throw new ScriptError(
-              `cannot roll back the interrupted release ${release}: ${firstError(r)}. Try \`helm history ${release} -n ${target.namespace}\`.`,
-              EXIT.CLUSTER,
-            );
-          return 'rolled back to the last good revision';
+            throw new ScriptError(repair.failed(release, firstError(r), target.namespace), EXIT.CLUSTER);
+          return repair.done;
         });
       }
-      const app = CHARTS[chart].app;
+      const app = chartOf(chart)?.app;
       for (const image of values.images) {
         const ensureLocal = app
-          ? ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs'))
+          ? ensureLocalAppImage(runner, app, path.join(REPO_ROOT, 'scripts', 'image.mjs'))
           : requireLocalImage(runner);
         await log.step(`image ${image} in the cluster`, () =>
           ensureImage(target, runner, image, ensureLocal),
         );
       }
-      const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
+      const timeout = cfg.require('HELM_TIMEOUT');
       await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>
         withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
           const args = upgradeArgs({

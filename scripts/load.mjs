@@ -7,22 +7,16 @@ import path from 'node:path';
 import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { ensureImage, ensureLocalAppImage, readImageTag } from './lib/cluster-images.mjs';
 import { runScript } from './lib/main.mjs';
-import { APPS, ROOT } from './lib/repo.mjs';
+import { appNames, REPO_ROOT } from './lib/repo.mjs';
 
 await runScript(
   {
     name: 'load',
     summary: "load an app's image into the cluster when the cluster does not have it yet",
     usage: 'node scripts/load.mjs <app> [--dry-run]',
-    positionals: [{ name: 'app', description: 'the app whose image to load', required: true, choices: APPS }],
-    env: {
-      CLUSTER: 'minikube (default) | kind | current',
-      IMAGE_LOADER: 'minikube | kind | registry | containerd | none (default: from CLUSTER)',
-      MINIKUBE_PROFILE: 'Minikube profile (default minikube)',
-      KIND_CLUSTER: 'kind cluster name (default kind)',
-      IMAGE_REGISTRY: 'registry to push to with IMAGE_LOADER=registry',
-      CONTAINERD_ADDRESS: 'containerd socket with IMAGE_LOADER=containerd',
-    },
+    positionals: [
+      { name: 'app', description: 'the app whose image to load', required: true, choices: appNames() },
+    ],
     examples: ['pnpm turbo load', 'node scripts/load.mjs backend --dry-run'],
   },
   async ({ cli, cfg, log, runner }) => {
@@ -35,7 +29,7 @@ await runScript(
         target,
         runner,
         ref,
-        ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs')),
+        ensureLocalAppImage(runner, app, path.join(REPO_ROOT, 'scripts', 'image.mjs')),
       ),
     );
   },

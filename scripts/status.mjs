@@ -19,7 +19,6 @@ await runScript(
           'when the URL needs a tunnel (Minikube Docker driver on macOS/Windows), keep it open until Ctrl-C',
       },
     },
-    env: { CLUSTER: 'minikube (default) | kind | current', APP_URL: 'override the URL shown' },
     examples: ['pnpm status', 'pnpm status --tunnel'],
   },
   async ({ cli, cfg, log, runner }) => {
@@ -62,7 +61,7 @@ await runScript(
       if (cli.values.tunnel && !runner.dryRun) {
         await withReachableUrl(u, async (url, tunnel) => {
           log.ok(`app: ${url}  (tunnel open; Ctrl-C to close)`);
-          if (tunnel) await new Promise((resolve) => tunnel.on('exit', resolve));
+          if (tunnel) await new Promise((resolve) => tunnel.child.once('close', resolve));
           log.warn('the tunnel closed');
         });
       } else log.ok(`app: ${u.how}: run \`${cmd}\` (or \`pnpm status --tunnel\`) and open the URL it prints`);

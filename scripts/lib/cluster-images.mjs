@@ -1,6 +1,7 @@
 // @ts-check
 // Image references and getting images into the cluster: read an app's tag file, ask the
-// cluster's runtime which images it already has, load only the missing ones.
+// cluster's runtime which images it already has, load only the missing ones. About 300 lines
+// because each IMAGE_LOADER has its own way to list and to load, kept side by side.
 import fs from 'node:fs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { firstError } from './exec.mjs';

@@ -28,7 +28,7 @@ export const LOADERS = /** @type {const} */ (['minikube', 'kind', 'registry', 'c
  * @returns {Target}
  */
 export function resolveTarget(cfg) {
-  const cluster = cfg.get('CLUSTER') ?? 'minikube';
+  const cluster = cfg.require('CLUSTER');
   if (!(/** @type {readonly string[]} */ (CLUSTERS).includes(cluster))) {
     throw new ScriptError(
       `CLUSTER="${cluster}" is not supported: use minikube, kind or current.`,
@@ -36,8 +36,8 @@ export function resolveTarget(cfg) {
     );
   }
   const c = /** @type {Target['cluster']} */ (cluster);
-  const minikubeProfile = cfg.get('MINIKUBE_PROFILE') ?? 'minikube';
-  const kindCluster = cfg.get('KIND_CLUSTER') ?? 'kind';
+  const minikubeProfile = cfg.require('MINIKUBE_PROFILE');
+  const kindCluster = cfg.require('KIND_CLUSTER');
   const defaultLoader = c === 'minikube' ? 'minikube' : c === 'kind' ? 'kind' : 'none';
   const loader = cfg.get('IMAGE_LOADER') ?? defaultLoader;
   if (!(/** @type {readonly string[]} */ (LOADERS).includes(loader))) {
@@ -53,7 +53,7 @@ export function resolveTarget(cfg) {
   const explicit = cfg.get('KUBE_CONTEXT') ?? null;
   const context =
     explicit ?? (c === 'minikube' ? minikubeProfile : c === 'kind' ? `kind-${kindCluster}` : null);
-  const namespace = cfg.get('NAMESPACE') ?? 'todo';
+  const namespace = cfg.require('NAMESPACE');
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
     throw new ScriptError(`NAMESPACE="${namespace}" is not a valid Kubernetes namespace name.`, EXIT.USAGE);
   }
@@ -65,8 +65,8 @@ export function resolveTarget(cfg) {
     minikubeProfile,
     kindCluster,
     registry,
-    containerdAddress: cfg.get('CONTAINERD_ADDRESS') ?? '/run/containerd/containerd.sock',
-    containerdNamespace: cfg.get('CONTAINERD_NAMESPACE') ?? 'k8s.io',
+    containerdAddress: cfg.require('CONTAINERD_ADDRESS'),
+    containerdNamespace: cfg.require('CONTAINERD_NAMESPACE'),
   };
 }
 

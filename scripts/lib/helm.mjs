@@ -2,6 +2,7 @@
 // Helm wrapper: version detection (Helm 3 and 4 spell "roll back on failure" and "wait"
 // differently), release metadata read-back, and the upgrade command line.
 
+import semver from 'semver';
 import { helmTargetArgs } from './cluster.mjs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { firstError } from './exec.mjs';
@@ -11,27 +12,7 @@ export const DIGEST_LABEL = 'todo-deploy-digest';
 /** How long a read-only query may take before the cluster counts as unreachable. */
 export const QUERY_TIMEOUT_MS = 60_000;
 /** Oldest Helm that supports release labels (`--labels`, `helm get metadata`). */
-export const MIN_HELM = /** @type {const} */ ([3, 13, 0]);
-
-/**
- * Parses `v3.18.0+gcc58e3f` / `v4.1.4` into [major, minor, patch].
- * @param {string} text
- * @returns {[number, number, number] | null}
- */
-export function parseVersion(text) {
-  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  if (!m) return null;
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
-}
-
-/** @param {readonly number[]} a @param {readonly number[]} b */
-export function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+export const MIN_HELM = '3.13.0';
 
 /**
  * Flags that make `helm upgrade` wait for readiness and roll back on failure.
@@ -55,19 +36,19 @@ export async function helmVersion(runner) {
       'helm is not installed: see https://helm.sh/docs/intro/install/ (Helm 3.13+ or 4).',
       EXIT.PREREQ,
     );
-  const v = parseVersion(r.stdout);
+  const v = semver.coerce(r.stdout, { loose: true });
   if (!r.ok || !v)
     throw new ScriptError(
       `cannot read the Helm version (${firstError(r)}): reinstall Helm 3.13+ or 4.`,
       EXIT.PREREQ,
     );
-  if (compareVersions(v, MIN_HELM) < 0) {
+  if (semver.lt(v, MIN_HELM)) {
     throw new ScriptError(
       `Helm ${r.stdout.trim()} is too old: the pipeline needs Helm 3.13+ (release labels) or Helm 4.`,
       EXIT.PREREQ,
     );
   }
-  return { major: v[0], version: r.stdout.trim() };
+  return { major: v.major, version: r.stdout.trim() };
 }
 
 /**
@@ -87,7 +68,7 @@ export async function helmVersion(runner) {
 export async function releaseInfo(t, runner, release, digest) {
   const info = await readMetadata(t, runner, release);
   if (info && digest && !(DIGEST_LABEL in info.labels) && info.status === 'deployed') {
-    if (await deployedWithDigest(t, runner, release, info.revision, digest)) {
+    if (await deployedWithDigest(t, runner, { release, revision: info.revision, digest })) {
       info.labels = { ...info.labels, [DIGEST_LABEL]: digest };
     }
   }
@@ -100,11 +81,9 @@ export async function releaseInfo(t, runner, release, digest) {
  * labels stored with that revision.
  * @param {import('./cluster.mjs').Target} t
  * @param {import('./exec.mjs').Runner} runner
- * @param {string} release
- * @param {number} revision
- * @param {string} digest
+ * @param {{ release: string, revision: number, digest: string }} o
  */
-async function deployedWithDigest(t, runner, release, revision, digest) {
+async function deployedWithDigest(t, runner, { release, revision, digest }) {
   const r = await runner.run(
     'helm',
     [

@@ -3,7 +3,7 @@
 // the helm command line) and secret ones (only ever written to a 0600 values file).
 import { clusterImageRef, readImageTag, splitImageRef } from './cluster-images.mjs';
 import { EXIT, ScriptError } from './errors.mjs';
-import { CHARTS } from './repo.mjs';
+import { chartOf } from './repo.mjs';
 
 /** @typedef {string | number | string[]} HelmValue */
 
@@ -55,7 +55,7 @@ export function postgresImageToLoad(cfg) {
 }
 
 /**
- * @param {keyof typeof CHARTS} chart
+ * @param {string} chart a deployable chart (see repo.mjs)
  * @param {import('./env.mjs').Config} cfg
  * @param {import('./cluster.mjs').Target} target
  * @param {{ root?: string }} [o]
@@ -69,7 +69,7 @@ export function chartValues(chart, cfg, target, o = {}) {
   const secret = {};
   /** @type {string[]} */
   const images = [];
-  const app = CHARTS[chart].app;
+  const app = chartOf(chart)?.app;
   if (app) {
     const local = readImageTag(app, o.root);
     const { repository, tag } = splitImageRef(clusterImageRef(target, local));

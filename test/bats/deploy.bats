@@ -174,12 +174,12 @@ JSON
 }
 
 @test "a local-only PostgreSQL image is loaded before todo-postgres is installed" {
-  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm
+  export POSTGRES_IMAGE=todo-local/postgres:17-trixie
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_success
   run calls_matching 'image load|helm upgrade'
-  assert_line --index 0 --partial 'image load todo-local/postgres:15-bookworm'
-  assert_line --index 1 --partial '--set-string image.repository=todo-local/postgres --set-string image.tag=15-bookworm'
+  assert_line --index 0 --partial 'image load todo-local/postgres:17-trixie'
+  assert_line --index 1 --partial '--set-string image.repository=todo-local/postgres --set-string image.tag=17-trixie'
   reset_calls
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_success
@@ -239,7 +239,7 @@ JSON
 }
 
 @test "a missing local PostgreSQL stand-in says how to build it" {
-  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm STUB_DOCKER_NO_IMAGES=1
+  export POSTGRES_IMAGE=todo-local/postgres:17-trixie STUB_DOCKER_NO_IMAGES=1
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_failure 3
   assert_output --partial 'pnpm images:base'

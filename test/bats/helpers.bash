@@ -60,15 +60,17 @@ DATABASE_URL=postgres://todo:$TODO_SECRET_DBPW@db.example.internal:5432/todo
 ENV
 }
 
+# The deploy order as the pipeline reads it from the chart packages (scripts/lib/repo.mjs).
+read -r -a DEPLOY_CHARTS <<<"$(node --input-type=module -e "import { chartNames } from '$SCRIPTS/lib/repo.mjs'; console.log(chartNames().join(' '))")"
+read -r -a DEPLOY_APPS <<<"$(node --input-type=module -e "import { appNames } from '$SCRIPTS/lib/repo.mjs'; console.log(appNames().join(' '))")"
+
 # What `pnpm turbo deploy` runs, in turbo's order (doctor, the loads, then the charts in
 # dependency order). The image task is turbo-cached and owned by scripts/image.mjs.
 deploy_chain() {
-  node "$SCRIPTS/doctor.mjs" "$@" &&
-    node "$SCRIPTS/load.mjs" backend "$@" &&
-    node "$SCRIPTS/load.mjs" frontend "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-postgres "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-backend "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-frontend "$@"
+  node "$SCRIPTS/doctor.mjs" "$@" || return
+  local app chart
+  for app in "${DEPLOY_APPS[@]}"; do node "$SCRIPTS/load.mjs" "$app" "$@" || return; done
+  for chart in "${DEPLOY_CHARTS[@]}"; do node "$SCRIPTS/deploy.mjs" "$chart" "$@" || return; done
 }
 
 calls() { cat "$STUB_STATE/calls.log"; }

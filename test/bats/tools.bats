@@ -149,7 +149,10 @@ pod() { # pod <name> <phase> <ready> <containerStatus-json> [conditions-extra]
 @test "sync-chart-versions sets appVersion from the app's package.json" {
   mkdir -p "$TODO_REPO_ROOT/apps/backend" "$TODO_REPO_ROOT/apps/frontend"
   for a in backend frontend; do echo '{"name":"'$a'","version":"1.4.2"}' >"$TODO_REPO_ROOT/apps/$a/package.json"; done
-  for c in todo-postgres todo-backend todo-frontend; do echo '{"name":"'$c'","version":"0.3.0"}' >"$TODO_REPO_ROOT/charts/$c/package.json"; done
+  # the chart packages as they are (their dependencies state the deploy order), at version 0.3.0
+  for c in todo-postgres todo-backend todo-frontend; do
+    node -e 'const f=process.argv[1],fs=require("fs"),p=JSON.parse(fs.readFileSync(f));p.version="0.3.0";fs.writeFileSync(f,JSON.stringify(p))' "$TODO_REPO_ROOT/charts/$c/package.json"
+  done
   run node "$SCRIPTS/sync-chart-versions.mjs"
   assert_success
   grep -q '^appVersion: "1.4.2"' "$TODO_REPO_ROOT/charts/todo-backend/Chart.yaml"

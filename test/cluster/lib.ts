@@ -1,13 +1,14 @@
 // Helpers of the cluster end-to-end suite: run commands (streamed, timed), kubectl/helm as JSON,
 // a cookie-keeping HTTP client for the app behind the frontend's NodePort, and the figures file.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { createRunner, REPO_ROOT } from '@todo/scripts/toolkit';
 import { AppClient } from '../lib/app-client.js';
 
+export { REPO_ROOT };
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(HERE, '../..');
 export const CLUSTER_DIR = process.env.CLUSTER_DIR ?? '/var/lib/todo-cluster';
 export const KUBECONFIG = path.join(CLUSTER_DIR, 'admin.kubeconfig');
 export const CONTAINERD_ADDRESS =
@@ -26,7 +27,7 @@ export function pipelineEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
     IMAGE_LOADER: 'containerd',
     CONTAINERD_ADDRESS,
     NAMESPACE,
-    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? 'todo-local/postgres:15-bookworm',
+    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? IMAGES.postgres.standIn,
     HELM_TIMEOUT: process.env.HELM_TIMEOUT ?? '4m0s',
     ...extra,
   };
@@ -39,43 +40,17 @@ export interface RunResult {
   ms: number;
 }
 
-/** Runs a command without a shell; echoes its output (prefixed) to stderr when `echo`. */
-export function run(
+const runner = createRunner({ cwd: REPO_ROOT });
+
+/** Runs a command without a shell (the scripts' toolkit); streams its output to stderr when `echo`. */
+export async function run(
   cmd: string,
   args: string[],
   o: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; input?: string } = {},
 ): Promise<RunResult> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: o.cwd ?? REPO_ROOT,
-      env: o.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const tag = `  │ ${path.basename(cmd)} `;
-    const relay = (chunk: Buffer, into: 'out' | 'err') => {
-      const s = chunk.toString();
-      if (into === 'out') stdout += s;
-      else stderr += s;
-      if (o.echo) process.stderr.write(s.replace(/^(?=.)/gm, tag));
-    };
-    child.stdout.on('data', (c: Buffer) => relay(c, 'out'));
-    child.stderr.on('data', (c: Buffer) => relay(c, 'err'));
-    const timer = o.timeoutMs
-      ? setTimeout(() => {
-          stderr += `\n[killed after ${o.timeoutMs} ms]`;
-          child.kill('SIGTERM');
-        }, o.timeoutMs)
-      : null;
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 });
-    });
-    child.stdin.end(o.input ?? '');
-  });
+  const { echo, ...rest } = o;
+  const r = await runner.run(cmd, args, { ...rest, stream: Boolean(echo) });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr, ms: r.ms };
 }
 
 /** Fails with the command's output when it exits non-zero. */

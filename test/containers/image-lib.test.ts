@@ -3,11 +3,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { IMAGE_CLI, imageOptions, repositoryOf } from '@todo/scripts/lib/app-image.mjs';
+import { parseCli } from '@todo/scripts/lib/args.mjs';
+import { BASE_IMAGES_CLI, baseImageOptions } from '@todo/scripts/lib/base-images/cli.mjs';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { pickVersion } from '@todo/scripts/lib/base-images/npm.mjs';
+import { addUser } from '@todo/scripts/lib/base-images/rootfs.mjs';
+import { contextCopySources, contextFilter, listFiles, sha256 } from '@todo/scripts/lib/content-hash.mjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addUser, parseArgs as parseBaseArgs, pickVersion } from '../../scripts/base-images.mjs';
-import { parseArgs as parseImageArgs, repositoryOf } from '../../scripts/image.mjs';
-import { contextCopySources, contextFilter, listFiles, sha256 } from '../../scripts/lib/content-hash.mjs';
+import YAML from 'yaml';
 import { REPO_ROOT, run } from './lib.js';
+
+/** scripts/image.mjs's options for a command line and a configuration (null for --help). */
+const parseImageArgs = (argv: string[], env: Record<string, string>) => {
+  const cli = parseCli(IMAGE_CLI, argv);
+  return cli.help ? null : imageOptions(cli, env);
+};
+/** scripts/base-images.mjs's options for a command line (null for --help). */
+const parseBaseArgs = (argv: string[]) => {
+  const cli = parseCli(BASE_IMAGES_CLI, argv);
+  return cli.help ? null : baseImageOptions(cli);
+};
 
 const tmpDirs: string[] = [];
 const tmp = () => {
@@ -111,7 +127,7 @@ describe('scripts/image.mjs arguments', () => {
   });
 
   it('rejects a missing or unknown app and unknown options with a hint', () => {
-    expect(() => parseImageArgs([], {})).toThrow(/which app/);
+    expect(() => parseImageArgs([], {})).toThrow(/missing argument <app>/);
     expect(() => parseImageArgs(['db'], {})).toThrow(/unknown app "db"/);
     expect(() => parseImageArgs(['backend', '--nope'], {})).toThrow(/unknown option --nope/);
   });
@@ -135,7 +151,7 @@ describe('scripts/image.mjs arguments', () => {
           env: { ...process.env, DOTENV_PATH: path.join(dir, '.env'), IMAGE_REPOSITORY_PREFIX: '' },
         },
       );
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout.trim()).toMatch(/^from-dotenv\/todo-frontend:[0-9a-f]{12}$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -150,7 +166,7 @@ describe('scripts/image.mjs arguments', () => {
       'backend',
       '--dry-run',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/would (build|write)|already in the engine/);
     expect(r.stdout.trim()).toMatch(/^todo-backend:[0-9a-f]{12}$/);
     expect(fs.existsSync(tagFile) ? fs.readFileSync(tagFile, 'utf8') : null).toBe(before);
@@ -159,13 +175,23 @@ describe('scripts/image.mjs arguments', () => {
   it('--print gives the same reference twice (the hash is stable)', async () => {
     const a = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
     const b = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
-    expect(a.code, a.stderr).toBe(0);
+    expect(a.exitCode, a.stderr).toBe(0);
     expect(a.stdout.trim()).toMatch(/^todo-frontend:[0-9a-f]{12}$/);
     expect(b.stdout).toBe(a.stdout);
   });
 });
 
 describe('scripts/base-images.mjs helpers', () => {
+  it("builds the PostgreSQL stand-in with the major version of the chart's default image", () => {
+    const values = YAML.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'charts/todo-postgres/values.yaml'), 'utf8'),
+    );
+    const chartMajor = Number.parseInt(String(values.image.tag), 10);
+    expect(`${values.image.repository}:${values.image.tag}`).toBe(IMAGES.postgres.official);
+    expect(chartMajor).toBe(IMAGES.postgres.major);
+    expect(IMAGES.postgres.standIn).toMatch(new RegExp(`:${IMAGES.postgres.major}-`));
+  });
+
   it('picks the highest version in a range', () => {
     const versions = ['23.9.0', '24.2.0', '24.10.1', '24.9.9', '25.0.0', '24.10.0-rc.1'];
     expect(pickVersion(versions, '24')).toBe('24.10.1');

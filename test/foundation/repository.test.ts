@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SETTINGS } from '@todo/scripts/lib/settings.mjs';
+import { GENERATED } from '@todo/scripts/lib/settings-docs.mjs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { envExampleVariables, quickStartCommands, readmeConfigVariables } from './readme.js';
@@ -172,5 +174,21 @@ describe('configuration reference', () => {
     expect(
       readmeConfigVariables('## Configuration\n| `PORT` | 8000 |\n| `A_B` | x |\n## Next\n| `NO` | x |'),
     ).toEqual(['A_B', 'PORT']);
+  });
+});
+
+describe('settings registry (scripts/lib/settings.mjs)', () => {
+  it.each(Object.keys(GENERATED))(
+    '%s is what the registry generates (run `node scripts/settings-docs.mjs`)',
+    (file) => {
+      const current = read(file);
+      expect(current).toBe(GENERATED[file as keyof typeof GENERATED](current));
+    },
+  );
+
+  it('names each setting once, and the README documents exactly the registry', () => {
+    const names = SETTINGS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(readmeConfigVariables(read('README.md'))).toEqual([...names].sort());
   });
 });
