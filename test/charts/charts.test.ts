@@ -4,8 +4,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { chartNames } from '@todo/scripts/lib/repo.mjs';
 import { describe, expect, it } from 'vitest';
-import { chartDir, LIBRARY_DIR } from './lib/charts.js';
+import { CHARTS, chartDir, LIBRARY_DIR } from './lib/charts.js';
 import { HELM_REQUIRED, HELMS, helm, type K8sObject, render, template } from './lib/helm.js';
 import { validateObject } from './lib/k8s-schema.js';
 import { type BadCase, SPECS } from './lib/matrix.js';
@@ -22,6 +23,12 @@ function expectNamesField(stderr: string, bad: BadCase): void {
     expect(named, `error does not name ${bad.path}:\n${stderr}`).toBe(true);
   }
 }
+
+describe('the charts under test', () => {
+  it('are the charts the pipeline deploys (read from the charts’ package.json)', () => {
+    expect([...CHARTS].sort()).toEqual([...chartNames()].sort());
+  });
+});
 
 for (const h of HELMS) {
   describe(`${h.label} ${h.version || '(missing)'}`, () => {

@@ -1,9 +1,12 @@
 // The charts under test and where they live.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '@todo/scripts/toolkit';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The app charts, each an installable release. */
+export { REPO_ROOT };
+/**
+ * The app charts, each an installable release, as a literal list so a chart name is a type;
+ * charts.test.ts checks it against the pipeline's deploy order (the charts' package.json).
+ */
 export const CHARTS = ['todo-backend', 'todo-frontend', 'todo-postgres'] as const;
 export type ChartName = (typeof CHARTS)[number];
 export const chartDir = (chart: ChartName) => path.join(REPO_ROOT, 'charts', chart);

@@ -71,11 +71,11 @@ export const postgres: RenderSpec = {
     {
       name: 'stand-in image, storage class and size',
       values: {
-        image: { repository: 'todo-local/postgres', tag: '15-bookworm', pullPolicy: 'Never' },
+        image: { repository: 'todo-local/postgres', tag: '17-trixie', pullPolicy: 'Never' },
         persistence: { storageClass: 'fast', size: '5Gi' },
       },
       check: (o) => {
-        expect(mainContainer(o, 'StatefulSet').image).toBe('todo-local/postgres:15-bookworm');
+        expect(mainContainer(o, 'StatefulSet').image).toBe('todo-local/postgres:17-trixie');
         expect(get(find(o, 'StatefulSet'), 'spec', 'volumeClaimTemplates', 0, 'spec')).toMatchObject({
           storageClassName: 'fast',
           resources: { requests: { storage: '5Gi' } },
