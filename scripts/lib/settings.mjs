@@ -180,7 +180,7 @@ export const SETTINGS = [
     scripts: ['status'],
     group: 'deploy',
     shown: 'derived',
-    help: 'the URL printed and waited for when you reach the app another way (ingress, tunnel)',
+    help: "the URL printed and waited for when you reach the app another way (ingress, tunnel); also the backend's public URL (https gives Secure cookies)",
   },
   // --- images
   {

@@ -35,6 +35,26 @@ export function nest(flat) {
   return out;
 }
 
+/**
+ * The origin of APP_URL, which the backend chart takes as its public URL.
+ * @param {string} appUrl
+ */
+export function publicOrigin(appUrl) {
+  let url;
+  try {
+    url = new URL(appUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new ScriptError(
+      `APP_URL="${appUrl}" is not an http(s) URL, e.g. https://todo.example.com.`,
+      EXIT.USAGE,
+    );
+  }
+  return url.origin;
+}
+
 /** Whether DATABASE_URL points at an external PostgreSQL server. @param {string | undefined} url */
 export function isExternalDatabase(url) {
   return Boolean(url && /^postgres(ql)?:\/\//i.test(url));
@@ -109,6 +129,9 @@ export function chartValues(chart, cfg, target, o = {}) {
       const v = cfg.get(env);
       if (v) set[value] = splitList(v);
     }
+    // where users reach the app: Better Auth's base URL (https: Secure cookies, a trusted origin)
+    const appUrl = cfg.get('APP_URL');
+    if (appUrl) set.publicUrl = publicOrigin(appUrl);
   }
   if (chart === 'todo-frontend') {
     const port = cfg.get('FRONTEND_NODE_PORT');

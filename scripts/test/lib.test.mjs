@@ -345,6 +345,15 @@ describe('values', () => {
     });
     expect(v.secret).toEqual({ 'openai.apiKey': 'sk-1234', 'database.url': 'postgres://u:p@h/d' });
     expect(JSON.stringify(v.set)).not.toContain('sk-1234');
+    // APP_URL is where users reach the app: the backend's public URL (https: Secure cookies)
+    const behindIngress = cfgOf({ APP_URL: 'https://todo.example.com/board' }, root);
+    expect(
+      chartValues('todo-backend', behindIngress, resolveTarget(behindIngress), { root }).set,
+    ).toMatchObject({
+      publicUrl: 'https://todo.example.com',
+    });
+    const wrong = cfgOf({ APP_URL: 'todo.example.com' }, root);
+    expect(() => chartValues('todo-backend', wrong, resolveTarget(wrong), { root })).toThrow(/APP_URL/);
   });
   it('loads only local-only PostgreSQL images', () => {
     expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'todo-local/postgres:17-trixie' }))).toBe(
