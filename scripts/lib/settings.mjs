@@ -177,7 +177,7 @@ export const SETTINGS = [
   },
   {
     name: 'APP_URL',
-    scripts: ['status'],
+    scripts: ['status', 'deploy'],
     group: 'deploy',
     shown: 'derived',
     help: "the URL printed and waited for when you reach the app another way (ingress, tunnel); also the backend's public URL (https gives Secure cookies)",
