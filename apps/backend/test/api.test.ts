@@ -31,8 +31,19 @@ describeEachDb('REST API', (variant) => {
         '/api/tasks/{id}/complete',
         '/api/chat',
         '/health',
+        '/api/mcp-keys',
       ]),
     );
+    // every user route documents its credentials and its 401 (one schema helper, one session check)
+    for (const [route, ops] of Object.entries(
+      spec.paths as Record<string, Record<string, Record<string, unknown>>>,
+    )) {
+      if (!route.startsWith('/api/') || route === '/api/assistant') continue;
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.security, `${method} ${route}`).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
+        expect(op.responses, `${method} ${route}`).toHaveProperty('401');
+      }
+    }
     const docs = await t.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);

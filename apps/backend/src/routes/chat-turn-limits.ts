@@ -1,14 +1,8 @@
-import { Problem } from '@todo/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 
-/** The problems a chat turn can answer with, on both chat routes (429: the limit below). */
-export const chatTurnProblems = {
-  400: Problem,
-  401: Problem,
-  404: Problem,
-  429: Problem,
-} as const;
+/** The problems a chat turn adds to a user route's 401, on both chat routes (429: the limit below). */
+export const CHAT_TURN_PROBLEMS = [400, 404, 429] as const;
 
 /**
  * The one rate limit of a chat turn, shared by /api/chat and /api/chatkit so both UIs draw on the

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
 import { streamEvents } from '../http/event-stream.js';
-import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
-import { security } from './security.js';
+import { CHAT_TURN_PROBLEMS, chatTurnRateLimit } from './chat-turn-limits.js';
+import { userRoute } from './user-route.js';
 
 export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { conversations, config } = ctx;
@@ -13,20 +13,19 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     '/api/chat',
     {
       config: chatTurnRateLimit(config),
-      schema: {
+      schema: userRoute({
         tags: ['chat'],
         summary: 'One chat turn, answered as server-sent events',
         description:
           'Events: `conversation` {conversationId}, then any number of `text-delta` {delta}, `tool-call` ' +
           '{id,name,arguments}, `tool-result` {id,name,ok,summary}, and finally `done` {messageId,tasksChanged} ' +
           'or `error` {code,message}.',
-        security,
         body: chatRequest(config.maxMessageLength),
         response: {
           200: z.string().describe('text/event-stream'),
-          ...chatTurnProblems,
         },
-      },
+        problems: CHAT_TURN_PROBLEMS,
+      }),
     },
     async (request, reply) => {
       const { user } = request;

@@ -1,23 +1,21 @@
-import { ConversationList, IdParams, ListMessagesQuery, MessageList, Problem } from '@todo/contracts';
+import { ConversationList, IdParams, ListMessagesQuery, MessageList } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
-import { security } from './security.js';
-
-const errors = { 400: Problem, 401: Problem, 404: Problem };
+import { userRoute } from './user-route.js';
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { conversations } = ctx;
+  const tags = ['conversations'];
 
   app.get(
     '/api/conversations',
     {
-      schema: {
-        tags: ['conversations'],
+      schema: userRoute({
+        tags,
         summary: 'List conversations, newest first',
-        security,
-        response: { 200: ConversationList, 401: Problem },
-      },
+        response: { 200: ConversationList },
+      }),
     },
     async (request) => ({ items: await conversations.list(request.user.id) }),
   );
@@ -25,14 +23,14 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     '/api/conversations/:id/messages',
     {
-      schema: {
-        tags: ['conversations'],
+      schema: userRoute({
+        tags,
         summary: 'Messages of a conversation, oldest first, a page at a time (newest page first)',
-        security,
         params: IdParams,
         querystring: ListMessagesQuery,
-        response: { 200: MessageList, ...errors },
-      },
+        response: { 200: MessageList },
+        problems: [400, 404],
+      }),
     },
     async (request) => conversations.messages(request.user.id, request.params.id, request.query),
   );
@@ -40,13 +38,13 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.delete(
     '/api/conversations/:id',
     {
-      schema: {
-        tags: ['conversations'],
+      schema: userRoute({
+        tags,
         summary: 'Delete a conversation and its messages',
-        security,
         params: IdParams,
-        response: { 204: z.undefined(), ...errors },
-      },
+        response: { 204: z.undefined() },
+        problems: [400, 404],
+      }),
     },
     async (request, reply) => {
       await conversations.remove(request.user.id, request.params.id);

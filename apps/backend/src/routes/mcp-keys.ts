@@ -1,24 +1,24 @@
-import { CreatedMcpKey, CreateMcpKeyInput, McpKeyList, Problem } from '@todo/contracts';
+import { CreatedMcpKey, CreateMcpKeyInput, McpKeyList } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
-import { security } from './security.js';
+import { userRoute } from './user-route.js';
 
 const KeyParams = z.strictObject({ id: z.string().min(1).max(100) });
 
 /** MCP access keys of the signed-in user: create (the secret is shown once), list, revoke. */
 export const mcpKeyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { mcpKeys } = ctx;
+  const tags = ['mcp'];
 
   app.get(
     '/api/mcp-keys',
     {
-      schema: {
-        tags: ['mcp'],
+      schema: userRoute({
+        tags,
         summary: 'List MCP keys (never their secrets)',
-        security,
-        response: { 200: McpKeyList, 401: Problem },
-      },
+        response: { 200: McpKeyList },
+      }),
     },
     async (request) => ({ items: await mcpKeys.list(request.user.id) }),
   );
@@ -26,13 +26,13 @@ export const mcpKeyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/api/mcp-keys',
     {
-      schema: {
-        tags: ['mcp'],
+      schema: userRoute({
+        tags,
         summary: 'Create an MCP key for an MCP client; the answer is the only time the key is shown',
-        security,
         body: CreateMcpKeyInput,
-        response: { 201: CreatedMcpKey, 400: Problem, 401: Problem },
-      },
+        response: { 201: CreatedMcpKey },
+        problems: [400],
+      }),
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
@@ -43,13 +43,13 @@ export const mcpKeyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.delete(
     '/api/mcp-keys/:id',
     {
-      schema: {
-        tags: ['mcp'],
+      schema: userRoute({
+        tags,
         summary: 'Revoke an MCP key: it stops working at once',
-        security,
         params: KeyParams,
-        response: { 204: z.undefined(), 401: Problem, 404: Problem },
-      },
+        response: { 204: z.undefined() },
+        problems: [400, 404],
+      }),
     },
     async (request, reply) => {
       await mcpKeys.revoke(request.user.id, request.params.id);

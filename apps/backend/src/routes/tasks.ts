@@ -3,7 +3,6 @@ import {
   CreateTaskInput,
   IdParams,
   ListTasksQuery,
-  Problem,
   Task,
   TaskList,
   UpdateTaskInput,
@@ -12,22 +11,22 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
 import { ifNoneMatchHits } from '../http/etag.js';
-import { security } from './security.js';
+import { userRoute } from './user-route.js';
 
-const errors = { 400: Problem, 401: Problem, 404: Problem };
 export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { tasks } = ctx;
+  const tags = ['tasks'];
 
   app.get(
     '/api/tasks',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'List tasks (filter, search, sort, cursor pagination)',
-        security,
         querystring: ListTasksQuery,
-        response: { 200: TaskList, 304: z.undefined(), 400: Problem, 401: Problem },
-      },
+        response: { 200: TaskList, 304: z.undefined() },
+        problems: [400],
+      }),
     },
     async (request, reply) => {
       const page = await tasks.listPage(request.user.id, request.query);
@@ -42,30 +41,29 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/api/tasks',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'Create a task',
-        security,
         body: CreateTaskInput,
-        response: { 201: Task, 400: Problem, 401: Problem },
-      },
+        response: { 201: Task },
+        problems: [400],
+      }),
     },
     async (request, reply) => {
-      const { user } = request;
-      return reply.code(201).send(await tasks.create(user.id, request.body));
+      return reply.code(201).send(await tasks.create(request.user.id, request.body));
     },
   );
 
   app.get(
     '/api/tasks/:id',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'Get a task',
-        security,
         params: IdParams,
-        response: { 200: Task, ...errors },
-      },
+        response: { 200: Task },
+        problems: [400, 404],
+      }),
     },
     async (request) => tasks.get(request.user.id, request.params.id),
   );
@@ -73,14 +71,14 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.patch(
     '/api/tasks/:id',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'Update a task',
-        security,
         params: IdParams,
         body: UpdateTaskInput,
-        response: { 200: Task, ...errors },
-      },
+        response: { 200: Task },
+        problems: [400, 404],
+      }),
     },
     async (request) => tasks.update(request.user.id, request.params.id, request.body),
   );
@@ -88,13 +86,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.delete(
     '/api/tasks/:id',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'Delete a task',
-        security,
         params: IdParams,
-        response: { 204: z.undefined(), ...errors },
-      },
+        response: { 204: z.undefined() },
+        problems: [400, 404],
+      }),
     },
     async (request, reply) => {
       await tasks.remove(request.user.id, request.params.id);
@@ -105,14 +103,14 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/api/tasks/:id/complete',
     {
-      schema: {
-        tags: ['tasks'],
+      schema: userRoute({
+        tags,
         summary: 'Mark a task done or open',
-        security,
         params: IdParams,
         body: CompleteBody,
-        response: { 200: Task, ...errors },
-      },
+        response: { 200: Task },
+        problems: [400, 404],
+      }),
     },
     async (request) => tasks.setCompleted(request.user.id, request.params.id, request.body.completed),
   );
