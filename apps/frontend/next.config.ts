@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
   // pnpm monorepo: trace files from the repository root so the standalone output carries every module.
   outputFileTracingRoot: path.join(here, '../..'),
   turbopack: { root: path.join(here, '../..') },
+  // @todo/contracts is a workspace package published as TypeScript source: Next compiles it.
+  transpilePackages: ['@todo/contracts'],
   poweredByHeader: false,
   reactStrictMode: true,
   // The backend address is read per request by the proxy route (BACKEND_URL); nothing is baked in here.

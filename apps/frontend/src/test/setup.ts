@@ -16,7 +16,7 @@ globalThis.ResizeObserver ??= class {
 Element.prototype.scrollTo ??= () => {};
 
 // vitest's vmThreads pool builds the jsdom context without Node's web-stream globals
-// (the chat stream parser pipes through TextDecoderStream and TransformStream).
+// (the fetch mock answers with stream bodies, which the chat stream reads).
 for (const name of ['TransformStream', 'TextDecoderStream', 'ReadableStream', 'WritableStream'] as const) {
   (globalThis as Record<string, unknown>)[name] ??= webStreams[name];
 }
