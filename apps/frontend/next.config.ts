@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { SECURITY_HEADERS } from './src/lib/server/csp';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -13,7 +14,11 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@todo/contracts'],
   poweredByHeader: false,
   reactStrictMode: true,
-  // The backend address is read per request by the proxy route (BACKEND_URL); nothing is baked in here.
+  // The backend address is read per request by the proxy (server/, BACKEND_URL); nothing is baked in here.
+  // Every response Next.js sends (pages, static files, /api/healthz) is neither frameable nor sniffable.
+  async headers() {
+    return [{ source: '/:path*', headers: [...SECURITY_HEADERS] }];
+  },
 };
 
 export default nextConfig;
