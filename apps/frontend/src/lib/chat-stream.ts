@@ -1,3 +1,5 @@
+// first: zod must be told before @todo/contracts builds its schemas
+import './zod-without-eval';
 import { type ChatStreamEvent, decodeChatEvent } from '@todo/contracts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { toApiError } from './api';

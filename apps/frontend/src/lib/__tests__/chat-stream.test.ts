@@ -1,5 +1,6 @@
 import type { ChatStreamEvent } from '@todo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { ApiError } from '../api';
 import { readEvents, streamChat } from '../chat-stream';
 
@@ -68,6 +69,10 @@ describe('readEvents', () => {
 });
 
 describe('streamChat', () => {
+  it('has zod validate without compiling code (the pages’ CSP has no unsafe-eval)', () => {
+    expect(z.config().jitless).toBe(true);
+  });
+
   it('yields events validated against the shared contract and stops at done', async () => {
     answer([
       'event: conversation\ndata: {"conversationId":"c1"}\n\n',
