@@ -9,6 +9,9 @@ export default defineConfig({
       { test: { name: 'charts', include: ['charts/**/*.test.ts'], testTimeout: 120_000 } },
       { test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 300_000 } },
       {
+        test: { name: 'doors', include: ['doors/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
         test: {
           name: 'containers',
           include: ['containers/**/*.test.ts'],
