@@ -32,6 +32,17 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
 };
 
+/** 502 in the backend's problem shape; what went wrong goes to the log, not to the client. */
+function unavailable(res: ServerResponse): void {
+  sendProblem(
+    res,
+    502,
+    'backend_unavailable',
+    'Backend unavailable',
+    'The API server could not be reached. Please try again in a moment.',
+  );
+}
+
 /**
  * The proxy: `(req, res, client, path)`, where `path` is the normalised path and query to
  * request from the backend and `client` who sent it (client-address.ts).
@@ -47,7 +58,14 @@ export function createApiProxy(options: ApiProxyOptions) {
     body: Buffer | null,
   ) {
     const method = (req.method ?? 'GET').toUpperCase();
-    const target = new URL(`${options.backend()}${path}`);
+    let target: URL;
+    try {
+      target = new URL(`${options.backend()}${path}`);
+    } catch {
+      log(`proxy: BACKEND_URL is not a URL (${method} ${path.split('?')[0]})`);
+      unavailable(res);
+      return;
+    }
     const secure = target.protocol === 'https:';
     const transport = secure ? https : http;
     const agent = secure ? agents['https:'] : agents['http:'];
@@ -94,18 +112,20 @@ export function createApiProxy(options: ApiProxyOptions) {
         }
         if (res.destroyed || req.socket.destroyed) return; // the client left first
         log(`proxy: ${method} ${target.pathname} → backend unavailable (${error.code ?? error.message})`);
-        sendProblem(
-          res,
-          502,
-          'backend_unavailable',
-          'Backend unavailable',
-          'The API server could not be reached. Please try again in a moment.',
-        );
+        unavailable(res);
       });
 
       upstream.on('response', (answer) => {
         answered = true;
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, downstreamHeaders(answer));
+        try {
+          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, downstreamHeaders(answer));
+        } catch (error) {
+          // a status line or header Node will not write (never from our backend): no half answer
+          log(`proxy: ${method} ${target.pathname} → unusable answer (${(error as Error).message})`);
+          answer.resume();
+          unavailable(res);
+          return;
+        }
         // Headers go out at once (an event stream's first event may take a while).
         res.flushHeaders();
         pipeline(answer, res, (error) => {

@@ -188,6 +188,15 @@ describe('when the backend cannot answer', () => {
     expect(edge.logs.join('\n')).toContain('ECONNREFUSED');
   });
 
+  it('answers 502 instead of failing when BACKEND_URL is not a URL', async () => {
+    const edge = await edgeServer('not a url');
+    cleanup.push(edge.close);
+    const res = await request(edge.url, '/api/tasks');
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'backend_unavailable' });
+    expect((await request(edge.url, '/api/tasks')).status).toBe(502);
+  });
+
   it('sends an idempotent request again when the backend closed the kept-alive socket it reused; never a POST', async () => {
     // every connection serves one request; the next one on it is cut off, like a backend whose
     // keep-alive timeout fired just as the proxy reused the socket
