@@ -26,6 +26,9 @@ export default defineConfig({
         },
       },
       {
+        test: { name: 'doors', include: ['doors/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
+      },
+      {
         test: {
           name: 'containers',
           include: ['containers/**/*.test.ts'],

@@ -332,7 +332,7 @@ export const SETTINGS = [
     group: 'backend',
     shown: '`0` (the charts: backend `1`; frontend `1` behind its ingress, else `0`)',
     example: '0',
-    help: 'how many proxies in front may name the client in X-Forwarded-For; 0 takes the client address from the socket (backend and frontend)',
+    help: 'proxies in front whose X-Forwarded-For entries are trusted (backend and frontend): 0, clients connect directly (the frontend on a NodePort); 1, behind one proxy (the backend behind the frontend; the frontend behind an ingress controller)',
   },
   {
     name: 'REQUEST_TIMEOUT_MS',

@@ -43,7 +43,8 @@ describe('build context filter (.dockerignore of the repository)', () => {
     'pnpm-lock.yaml',
     'pnpm-workspace.yaml',
     'turbo.json',
-    'tsconfig.base.json',
+    'packages/tsconfig/base.json',
+    'packages/contracts/src/index.ts',
     'apps/backend/package.json',
     'apps/backend/src/server.ts',
     'apps/backend/build.mjs',
@@ -94,9 +95,11 @@ describe('contextCopySources', () => {
     expect(contextCopySources(text)).toEqual(['a.txt', 'b.txt', 'c.tar', 'tsconfig.base.json']);
   });
 
-  it('finds what the app Dockerfiles copy besides the pruned workspace', () => {
-    const backend = fs.readFileSync(path.join(REPO_ROOT, 'apps/backend/Dockerfile'), 'utf8');
-    expect(contextCopySources(backend)).toEqual(['tsconfig.base.json']);
+  it('the app Dockerfiles copy nothing besides the pruned workspace (the shared config is a package)', () => {
+    for (const app of ['backend', 'frontend']) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
+      expect(contextCopySources(text), app).toEqual([]);
+    }
   });
 });
 

@@ -50,6 +50,8 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string
 
 export interface Deployment {
   baseUrl: string;
+  /** The backend's own address, when this harness started it (the API's other door). */
+  backendUrl?: string;
   /** Set when this harness started the apps itself (so tests may stop the backend). */
   backend?: Managed;
   frontend?: Managed;
@@ -122,7 +124,13 @@ export async function deployment(): Promise<Deployment> {
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${frontendPort}`, backend, frontend, stop };
+  return {
+    baseUrl: `http://127.0.0.1:${frontendPort}`,
+    backendUrl: `http://127.0.0.1:${backendPort}`,
+    backend,
+    frontend,
+    stop,
+  };
 }
 
 export type BrowserStatus = { ok: true; path: string } | { ok: false; reason: string };

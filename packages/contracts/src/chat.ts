@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MultiLine } from './tasks.js';
+import { MultiLine } from './tasks.ts';
 
 // The chat API: which model answers, one turn's request, and the server-sent events of its answer.
 

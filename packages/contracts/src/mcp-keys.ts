@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SingleLine } from './tasks.js';
+import { SingleLine } from './tasks.ts';
 
 // MCP access keys: what a user hands an MCP client (an IDE, a desktop assistant) instead of a
 // session. Scoped, revocable, never a session token.

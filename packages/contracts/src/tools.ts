@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Priority, Task } from './tasks.js';
+import { Priority, Task } from './tasks.ts';
 
 // What the MCP task tools answer. Every tool's text content is the JSON of a ToolOutput; the chat
 // layer, the offline model and any MCP client read it back with these schemas.

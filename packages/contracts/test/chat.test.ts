@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatStreamEvent, decodeChatEvent, encodeChatEvent, readToolOutput } from '../src/index.js';
+import { type ChatStreamEvent, decodeChatEvent, encodeChatEvent, readToolOutput } from '../src/index.ts';
 
 const frame = (text: string) => {
   const event = /^event: (.*)$/m.exec(text)?.[1] ?? '';

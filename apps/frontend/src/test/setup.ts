@@ -1,4 +1,4 @@
-import * as webStreams from 'node:stream/web';
+import { ReadableStream, TextDecoderStream, TransformStream, WritableStream } from 'node:stream/web';
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
@@ -16,7 +16,8 @@ globalThis.ResizeObserver ??= class {
 Element.prototype.scrollTo ??= () => {};
 
 // vitest's vmThreads pool builds the jsdom context without Node's web-stream globals
-// (the chat stream parser pipes through TextDecoderStream and TransformStream).
-for (const name of ['TransformStream', 'TextDecoderStream', 'ReadableStream', 'WritableStream'] as const) {
-  (globalThis as Record<string, unknown>)[name] ??= webStreams[name];
+// (the fetch mock answers with stream bodies, which the chat stream reads).
+const webStreams = { TransformStream, TextDecoderStream, ReadableStream, WritableStream };
+for (const [name, value] of Object.entries(webStreams)) {
+  (globalThis as Record<string, unknown>)[name] ??= value;
 }
