@@ -103,6 +103,27 @@ describe('contextCopySources', () => {
   });
 });
 
+describe('the app Dockerfiles', () => {
+  const workspaceStages = (app: string) => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
+    const start = text.indexOf('# ── workspace stages');
+    const end = text.indexOf('# ── end of the workspace stages');
+    expect(start, app).toBeGreaterThan(0);
+    expect(end, app).toBeGreaterThan(start);
+    return { text, stages: text.slice(start, end) };
+  };
+
+  it('share the workspace stages word for word (Docker has no include)', () => {
+    const backend = workspaceStages('backend');
+    const frontend = workspaceStages('frontend');
+    expect(frontend.stages).toBe(backend.stages);
+    // the only difference the stages see is the app they prune for
+    expect(backend.text).toMatch(/^ARG APP=backend$/m);
+    expect(frontend.text).toMatch(/^ARG APP=frontend$/m);
+    expect(backend.stages).toMatch(/RUN turbo prune "\$\{APP\}" --docker/);
+  });
+});
+
 describe('listFiles and sha256', () => {
   it('lists nested files sorted, relative, POSIX', async () => {
     const d = tmp();
