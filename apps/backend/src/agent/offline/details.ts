@@ -1,0 +1,179 @@
+import type { Priority } from '@todo/contracts';
+import { type Clock, findDate } from './dates.js';
+import { DATE_TYPOS, PRIORITY_WORD, TRAILING_FILLERS } from './lexicon.js';
+import { stripLeading, stripTrailing, trimPunct } from './phrase.js';
+import { QUOTE_MARK, restoreQuotes, soleQuote } from './text.js';
+
+/**
+ * The details of a new task: priority, tags, due date, and the title that remains once the
+ * phrases that said them are gone. A quoted title is taken verbatim and nothing inside it is read
+ * as a date or a tag.
+ */
+export interface TaskDetails {
+  title: string;
+  priority?: Priority;
+  dueAt?: string;
+  tags?: string[];
+}
+
+const TAG_CHARS = /^[\p{L}\p{N}_-]{1,32}$/u;
+
+// Priority phrases. Each is a run of optional literal words in a fixed order, then the level:
+// no two parts can match the same text, so the engine never backtracks over a choice.
+const PRIORITY_BEFORE =
+  /(?:^|[\s,;])(?:and\s+)?(?:(?:it'?s|its|it is|make it|mark it|set it|with|as|at|of)\s+)?(?:(?:a|an)\s+)?(high|higher|top|highest|low|lower|lowest|medium|normal|mid)(?:\s*-\s*|\s+)prio(?:rity)?(?:\s+(?:task|item|one))?(?=$|[\s,;.!?])/i;
+const PRIORITY_AFTER =
+  /(?:^|[\s,;])(?:and\s+)?(?:with\s+)?prio(?:rity)?(?:\s+(?:is|of|level)|\s*[:=])?\s+(high|top|low|medium|normal|urgent)(?=$|[\s,;.!?])/i;
+const PRIORITY_CODE = /(?:^|[\s,;])(?:priority\s+)?p([123])(?=$|[\s,;.!?])/i;
+const PRIORITY_ADJECTIVE =
+  /(?:^|[\s,;])(?:(?:it'?s|its|it is|this is|very|super|really|and)\s+){0,2}(urgent|asap|important|critical)(?=\s*(?:$|[,;.!?]))/i;
+const URGENT_PREFIX = /^(urgent|important|asap)\s*[:!-]\s*/i;
+
+const TAG_KEYWORD = /(?:^|[\s,;])(?:and\s+)?(?:tagged(?:\s+(?:with|as))?|with\s+(?:the\s+)?tags?|tags?\s*:|labell?ed|label(?:s|ed)?\s*:)\s+/i;
+const HASHTAG = /(^|\s)#([\p{L}\p{N}_-]{1,32})(?=$|[\s,;.!?])/gu;
+
+// The connective words left in front of a date once the date is cut out ("… due by", "… on").
+const DATE_LEAD =
+  /(?:^|\s)(?:(?:and\s+)?(?:it'?s\s+|it is\s+|is\s+)?due(?:\s+date)?(?:\s*:|\s+on|\s+by|\s+at|\s+in|\s+for)?|by|on|at|before|for|until|till|from|starting|this|next|deadline\s*:?|,)\s*$/i;
+
+const TITLE_LEAD = [
+  'a task to',
+  'a task called',
+  'a task named',
+  'a task for',
+  'a task',
+  'task to',
+  'task called',
+  'task',
+  'a new task to',
+  'a new task called',
+  'a new task',
+  'new task',
+  'a todo to',
+  'a todo',
+  'todo',
+  'a to-do to',
+  'a to-do',
+  'a reminder to',
+  'a reminder for',
+  'a reminder',
+  'reminder to',
+  'an item',
+  'item',
+  'something called',
+  'to',
+  'that i need to',
+  'that i have to',
+  'me to',
+];
+const TITLE_TAIL = [
+  ...TRAILING_FILLERS,
+  'to my list',
+  'to the list',
+  'to my todo list',
+  'to my to-do list',
+  'to my todos',
+  'to my tasks',
+  'to the todo list',
+  'on my list',
+  'on the list',
+  'on my todo list',
+  'to list',
+  'to todo',
+  'to my todo',
+  'as a task',
+  'as a todo',
+  'as a new task',
+  'to do',
+  'and',
+  'with',
+  "it's",
+  'its',
+  'it is',
+  'as',
+  'due',
+  'by',
+  'on',
+  'at',
+];
+
+/** Replaces one match of `re` in `t` with a space and hands its groups to `take`. */
+function cut(t: string, re: RegExp, take: (m: RegExpExecArray) => void): string {
+  const m = re.exec(t);
+  if (!m) return t;
+  take(m);
+  return `${t.slice(0, m.index)} ${t.slice(m.index + m[0].length)}`;
+}
+
+/** Reads a list of tags after "tagged": words separated by commas, "and", "&" or "/". */
+function takeTagList(t: string, tags: string[]): string {
+  const m = TAG_KEYWORD.exec(t);
+  if (!m) return t;
+  const rest = t.slice(m.index + m[0].length);
+  const parts = rest.split(' ');
+  let used = 0;
+  let expectTag = true;
+  for (const raw of parts) {
+    const p = raw.replace(/[,;.!?]+$/, '');
+    const trailingComma = p !== raw;
+    if (expectTag) {
+      const word = p.replace(/^#/, '');
+      if (!TAG_CHARS.test(word) || word.includes(QUOTE_MARK)) break;
+      tags.push(word.toLowerCase());
+      used++;
+      expectTag = trailingComma;
+      if (trailingComma && raw.endsWith('.')) break;
+    } else if (p === 'and' || p === '&' || p === '/' || p === ',') {
+      used++;
+      expectTag = true;
+    } else break;
+  }
+  if (!used) return t;
+  return `${t.slice(0, m.index)} ${parts.slice(used).join(' ')}`;
+}
+
+function fixDateTypos(t: string): string {
+  return t.replace(/[A-Za-z0-9]+/g, (w) => DATE_TYPOS[w.toLowerCase()] ?? w);
+}
+
+/** Parses the part of an "add" request after its verb. */
+export function parseTaskDetails(phrase: string, quotes: readonly string[], clock: Clock): TaskDetails {
+  let t = ` ${phrase} `;
+  const out: Omit<TaskDetails, 'title'> = {};
+  const tags: string[] = [];
+  t = t.replace(URGENT_PREFIX, () => {
+    out.priority = 'high';
+    return '';
+  });
+  t = t.replace(HASHTAG, (_m, lead: string, tag: string) => {
+    tags.push(tag.toLowerCase());
+    return lead;
+  });
+  t = takeTagList(t, tags);
+  for (const re of [PRIORITY_BEFORE, PRIORITY_AFTER]) {
+    t = cut(t, re, (m) => {
+      const word = (m[1] ?? '').toLowerCase();
+      out.priority = word === 'higher' ? 'high' : word === 'lower' ? 'low' : (PRIORITY_WORD[word] ?? 'medium');
+    });
+  }
+  if (!out.priority) {
+    t = cut(t, PRIORITY_CODE, (m) => {
+      out.priority = m[1] === '1' ? 'high' : m[1] === '2' ? 'medium' : 'low';
+    });
+  }
+  if (!out.priority) t = cut(t, PRIORITY_ADJECTIVE, () => (out.priority = 'high'));
+  const dated = fixDateTypos(t);
+  const found = findDate(dated, clock);
+  if (found) {
+    out.dueAt = found.iso;
+    const before = dated.slice(0, found.index).replace(DATE_LEAD, ' ');
+    t = `${before} ${dated.slice(found.index + found.text.length)}`;
+  }
+  let title = trimPunct(t.replace(/\s+/g, ' '));
+  title = stripLeading(title, TITLE_LEAD, 2);
+  title = stripTrailing(title, TITLE_TAIL, 4);
+  const q = soleQuote(title);
+  title = q !== undefined ? (quotes[q] ?? '') : trimPunct(restoreQuotes(title, quotes));
+  if (tags.length) out.tags = [...new Set(tags)].slice(0, 10);
+  return { title: title.slice(0, 200).trim(), ...out };
+}
