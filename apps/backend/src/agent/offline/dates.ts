@@ -87,6 +87,12 @@ const NOT_A_DATE = new Set([
   'jan',
   'aug',
   'sec',
+  'morning',
+  'afternoon',
+  'evening',
+  'night',
+  'this morning',
+  'this evening',
 ]);
 const PART_OF_DAY = /morning|afternoon|evening|night|tonight/i;
 
@@ -110,6 +116,14 @@ export function findDate(text: string, clock: Clock): FoundDate | undefined {
   for (const r of results) {
     const phrase = r.text.trim().toLowerCase();
     if (NOT_A_DATE.has(phrase)) continue;
+    // "parents evening on 12/10": the part of day belongs to the title, the date follows it
+    const lead = /^(?:morning|afternoon|evening|night)\s+/.exec(phrase);
+    if (lead && !r.start.isCertain('day')) {
+      const from = r.index + lead[0].length;
+      const rest = findDate(bounded.slice(from), clock);
+      if (rest) return { ...rest, index: rest.index + from };
+      continue;
+    }
     const s = r.start;
     const year = s.get('year');
     const month = s.get('month');
@@ -123,6 +137,8 @@ export function findDate(text: string, clock: Clock): FoundDate | undefined {
       const hour = s.get('hour') ?? 0;
       if (s.isCertain('hour') && !s.isCertain('meridiem') && hour >= 1 && hour <= 7) {
         at = new Date(at.getTime() + 12 * 3_600_000);
+        // chrono moved "5" to tomorrow because 5am had passed; 5pm today has not
+        if (at.getTime() - 86_400_000 > clock.now.getTime()) at = new Date(at.getTime() - 86_400_000);
       }
     } else {
       at = noonOn(year, month, day, clock);

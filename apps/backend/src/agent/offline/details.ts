@@ -34,7 +34,7 @@ const HASHTAG = /(^|\s)#([\p{L}\p{N}_-]{1,32})(?=$|[\s,;.!?])/gu;
 
 // The connective words left in front of a date once the date is cut out ("… due by", "… on").
 const DATE_LEAD =
-  /(?:^|\s)(?:(?:and\s+)?(?:it'?s\s+|it is\s+|is\s+)?due(?:\s+date)?(?:\s*:|\s+on|\s+by|\s+at|\s+in|\s+for)?|by|on|at|before|for|until|till|from|starting|this|next|deadline\s*:?|,)\s*$/i;
+  /(?:^|\s)(?:(?:and\s+)?(?:it'?s\s+|it is\s+|is\s+)?due(?:\s+date)?(?:\s*:|\s+on|\s+by|\s+at|\s+in|\s+for)?|by|on|on\s+the|the|at|before|for|until|till|from|starting|this|next|deadline\s*:?|,)\s*$/i;
 
 const TITLE_LEAD = [
   'a task to',
@@ -97,6 +97,9 @@ const TITLE_TAIL = [
   'at',
 ];
 
+/** What is left of "add a task": no title yet. */
+const NO_TITLE = new Set(['a task', 'task', 'a new task', 'new task', 'a todo', 'todo', 'something', 'a reminder', 'reminder', 'an item', 'item', 'it', 'one', 'a new one', 'new']);
+
 /** Replaces one match of `re` in `t` with a space and hands its groups to `take`. */
 function cut(t: string, re: RegExp, take: (m: RegExpExecArray) => void): string {
   const m = re.exec(t);
@@ -138,13 +141,12 @@ function fixDateTypos(t: string): string {
 
 /** Parses the part of an "add" request after its verb. */
 export function parseTaskDetails(phrase: string, quotes: readonly string[], clock: Clock): TaskDetails {
-  let t = ` ${phrase} `;
   const out: Omit<TaskDetails, 'title'> = {};
   const tags: string[] = [];
-  t = t.replace(URGENT_PREFIX, () => {
+  let t = ` ${phrase.trim().replace(URGENT_PREFIX, () => {
     out.priority = 'high';
     return '';
-  });
+  })} `;
   t = t.replace(HASHTAG, (_m, lead: string, tag: string) => {
     tags.push(tag.toLowerCase());
     return lead;
@@ -174,6 +176,7 @@ export function parseTaskDetails(phrase: string, quotes: readonly string[], cloc
   title = stripTrailing(title, TITLE_TAIL, 4);
   const q = soleQuote(title);
   title = q !== undefined ? (quotes[q] ?? '') : trimPunct(restoreQuotes(title, quotes));
+  if (q === undefined && NO_TITLE.has(title.toLowerCase())) title = '';
   if (tags.length) out.tags = [...new Set(tags)].slice(0, 10);
   return { title: title.slice(0, 200).trim(), ...out };
 }

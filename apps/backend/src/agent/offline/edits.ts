@@ -91,6 +91,7 @@ function readDue(text: string, ws: string[], quotes: readonly string[], clock: C
     }
     return undefined;
   }
+  if (['what', "what's", 'whats', 'which', 'when', "when's", 'is', 'are', 'do', 'does', 'anything', 'any', 'show', 'list'].includes(first)) return undefined;
   const movers = ['move', 'reschedule', 'push', 'postpone', 'delay', 'defer', 'shift', 'set', 'change', 'update', 'make', 'bring', 'bump', 'put'];
   const isDue = ws.indexOf('due');
   if (!movers.includes(first) && isDue < 1) return undefined;

@@ -9,7 +9,7 @@ export type Intent =
   | { kind: 'undo' }
   | { kind: 'yes' }
   | { kind: 'no' }
-  | { kind: 'unknown'; text: string }
+  | { kind: 'unknown'; text: string; question?: boolean }
   | { kind: 'add'; title: string; priority?: Priority; dueAt?: string; tags?: string[] }
   | {
       kind: 'list';

@@ -53,6 +53,13 @@ export const LEADING_FILLERS = [
   "i'd like to",
   'i would like to',
   'help me',
+  'actually',
+  'wait',
+  'oops',
+  'sorry',
+  'oh wait',
+  'well',
+  'hmm',
   'assistant',
 ];
 
@@ -124,6 +131,7 @@ export const ADD_VERBS = [
   'save',
   'schedule',
   'insert',
+  'adding',
   'make a task',
   'make a new task',
   'make a todo',
@@ -283,10 +291,20 @@ const COMMAND_WORDS = [
   'could',
   'would',
   'schedule',
+  'deprioritize',
+  'deprioritise',
+  'prioritise',
+  'untick',
+  'unmark',
+  'retitle',
 ];
+
+/** Short first words that are typos of a command word too often to ask about. */
+const SHORT_TYPOS: Record<string, string> = { ad: 'add', addd: 'add', dlete: 'delete', del: 'delete' };
 
 /** The first word corrected when it is one typo away from a command word ("delte", "compelte"). */
 export function correctFirstWord(w: string): string {
+  if (SHORT_TYPOS[w]) return SHORT_TYPOS[w];
   if (w.length < 4 || COMMAND_WORDS.includes(w)) return w;
   let best: string | undefined;
   for (const c of COMMAND_WORDS) {

@@ -83,6 +83,12 @@ export function parseClause(raw: string, quotes: readonly string[], clock: Clock
   if (yn !== undefined) return { kind: yn ? 'yes' : 'no' };
   if (HELP.test(joined)) return { kind: 'help' };
 
+  // "put X back" reopens; "URGENT: call the bank" adds an urgent task
+  if (ws[0] === 'put' && ws[ws.length - 1] === 'back') {
+    const edit = readEdit(text, quotes, clock);
+    if (edit) return edit;
+  }
+  if (/^(?:urgent|important|asap)\s*[:!-]/i.test(text)) return { kind: 'add', ...parseTaskDetails(text, quotes, clock) };
   // New tasks first: "remind me to …", "add …" (but "add the tag x to …" is an edit).
   const prefix = startsWithPhrase(ws, ADD_PREFIXES);
   if (prefix) {
@@ -103,13 +109,22 @@ export function parseClause(raw: string, quotes: readonly string[], clock: Clock
   if (edit) return edit;
   const list = readList(text, quotes);
   if (list) return list;
-  return { kind: 'unknown', text: restoreQuotes(text, quotes) };
+  return { kind: 'unknown', text: restoreQuotes(text, quotes), question: /\?\s*$/.test(raw) };
 }
+
+/** Words that make no request on their own ("oops, undo" is an undo). */
+const FILLER_ONLY = new Set(['oops', 'ok', 'okay', 'so', 'well', 'hmm', 'actually', 'wait', 'sorry', 'please', 'and', 'oh', 'um', 'uh']);
 
 /** A message → its intents, in order (one for most messages; a compound request gives more). */
 export function parseMessage(input: string, clock: Clock): Intent[] {
   const { text, quotes } = normalize(input);
-  return splitClauses(text).map((clause) => parseClause(clause, quotes, clock));
+  const clauses = splitClauses(text);
+  const meaningful = clauses.filter((c) => !words(c).every((w) => FILLER_ONLY.has(w)));
+  const asked = /\?\s*$/.test(text);
+  return (meaningful.length ? meaningful : clauses).map((clause) => {
+    const intent = parseClause(clause, quotes, clock);
+    return intent.kind === 'unknown' && asked ? { ...intent, question: true } : intent;
+  });
 }
 
 /** The first intent of a message (what most messages have). */

@@ -110,7 +110,7 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
       return { say: 'Okay. What would you like to do with your tasks?' };
     case 'unknown': {
       const text = intent.text.trim();
-      if (!text || /\?\s*$/.test(text) || text.length > 120) return { say: `I can only help with your tasks. ${HELP}` };
+      if (!text || intent.question || /\?\s*$/.test(text) || text.length > 120) return { say: `I can only help with your tasks. ${HELP}` };
       return { say: `I'm not sure what you mean by “${text}”. Should I add it as a task? (yes/no)`, pending: { kind: 'add-unknown', text } };
     }
     case 'add': {

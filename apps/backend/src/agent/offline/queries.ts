@@ -40,7 +40,7 @@ export function listFilters(text: string, quotes: readonly string[]): ListIntent
   for (const lead of ['about', 'containing', 'matching', 'mentioning', 'called', 'named', 'with the word', 'that mention', 'that contain']) {
     const at = findSeq(ws, lead.split(' '));
     if (at >= 0) {
-      const q = trimPunct(restoreQuotes(afterWords(text, at + lead.split(' ').length), quotes));
+      const q = trimPunct(restoreQuotes(afterWords(text, at + lead.split(' ').length), quotes)).replace(/^(?:the|my|a|an)\s+/i, '');
       if (q) intent.q = q.slice(0, 200);
       break;
     }

@@ -36,10 +36,11 @@ export function normalize(input: string): Normalized {
     // An apostrophe inside a word (don't, report's) is not a quote.
     const apostrophe = (c === "'" || c === '’' || c === '‘') && isWordChar(src[i - 1]);
     if (close && !apostrophe && quotes.length < 9) {
-      const end = src.indexOf(close, i + 1);
       const single = c === "'" || c === '‘';
       // A single quote closes only before a non-word character (so "it's" inside stays).
-      const ok = end > i + 1 && (!single || !isWordChar(src[end + 1]));
+      let end = src.indexOf(close, i + 1);
+      while (single && end > 0 && isWordChar(src[end + 1])) end = src.indexOf(close, end + 1);
+      const ok = end > i + 1;
       if (ok) {
         const inner = src.slice(i + 1, end).trim();
         if (inner) {
