@@ -12,8 +12,38 @@ export interface Clock {
   timeZone: string;
 }
 
-/** The longest text handed to chrono at once (a clause is rarely over 100 characters). */
-const MAX_DATE_TEXT = 300;
+/**
+ * chrono-node is not linear on every input (a run of "\tthe week" doubles its time every ~20
+ * characters; runs of "the week" grow quadratically), so it only ever sees short windows: up to
+ * MAX_WINDOWS spans of at most WINDOW_CHARS characters around words that can be part of a date,
+ * with every whitespace character turned into a space.
+ */
+const WINDOW_CHARS = 80;
+const MAX_WINDOWS = 3;
+const DATE_HINT =
+  /^(?:\d.*|today|tonight|tomorrow|yesterday|noon|midnight|morning|afternoon|evening|night|now|next|this|last|in|at|by|on|day|days|week|weeks|weekend|month|months|year|hours?|minutes?|mins?|hrs?|am|pm|a\.m|p\.m|(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?s?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|end|eod|eow|christmas|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple|few|a|an|half|quarter|after|before|o'clock)$/i;
+
+/** Short spans of `text` that may hold a date, in order, as [start, end) offsets. */
+function dateWindows(text: string): [number, number][] {
+  const windows: [number, number][] = [];
+  const re = /[^\s,;!?]+/g;
+  for (const m of text.matchAll(re)) {
+    if (!DATE_HINT.test(m[0].replace(/[.:]+$/, '').slice(0, 20))) continue;
+    const hintStart = m.index;
+    const last = windows[windows.length - 1];
+    if (last && hintStart < last[1]) continue;
+    // a few words before the hint ("the day after", "on the 3rd"), the rest after it
+    let start = Math.max(0, hintStart - 24);
+    const space = text.indexOf(' ', start);
+    if (start > 0 && space >= 0 && space < hintStart) start = space + 1;
+    let end = Math.min(text.length, start + WINDOW_CHARS);
+    const cut = text.lastIndexOf(' ', end);
+    if (end < text.length && cut > hintStart) end = cut;
+    windows.push([start, end]);
+    if (windows.length >= MAX_WINDOWS) break;
+  }
+  return windows;
+}
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -107,7 +137,15 @@ export interface FoundDate {
 
 /** The first date or time phrase in `text`, or undefined. */
 export function findDate(text: string, clock: Clock): FoundDate | undefined {
-  const bounded = text.slice(0, MAX_DATE_TEXT);
+  const spaced = text.slice(0, 4000).replace(/\s/g, ' ');
+  for (const [from, to] of dateWindows(spaced)) {
+    const found = findDateIn(spaced.slice(from, to), clock);
+    if (found) return { ...found, index: found.index + from };
+  }
+  return undefined;
+}
+
+function findDateIn(bounded: string, clock: Clock): FoundDate | undefined {
   const results = chrono.parse(
     bounded,
     { instant: clock.now, timezone: offsetMinutes(clock.timeZone, clock.now) },
@@ -120,7 +158,7 @@ export function findDate(text: string, clock: Clock): FoundDate | undefined {
     const lead = /^(?:morning|afternoon|evening|night)\s+/.exec(phrase);
     if (lead && !r.start.isCertain('day')) {
       const from = r.index + lead[0].length;
-      const rest = findDate(bounded.slice(from), clock);
+      const rest = findDateIn(bounded.slice(from), clock);
       if (rest) return { ...rest, index: rest.index + from };
       continue;
     }

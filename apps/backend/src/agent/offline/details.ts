@@ -32,9 +32,21 @@ const URGENT_PREFIX = /^(urgent|important|asap)\s*[:!-]\s*/i;
 const TAG_KEYWORD = /(?:^|[\s,;])(?:and\s+)?(?:tagged(?:\s+(?:with|as))?|with\s+(?:the\s+)?tags?|tags?\s*:|labell?ed|label(?:s|ed)?\s*:)\s+/i;
 const HASHTAG = /(^|\s)#([\p{L}\p{N}_-]{1,32})(?=$|[\s,;.!?])/gu;
 
-// The connective words left in front of a date once the date is cut out ("… due by", "… on").
-const DATE_LEAD =
-  /(?:^|\s)(?:(?:and\s+)?(?:it'?s\s+|it is\s+|is\s+)?due(?:\s+date)?(?:\s*:|\s+on|\s+by|\s+at|\s+in|\s+for)?|by|on|on\s+the|the|at|before|for|until|till|from|starting|this|next|deadline\s*:?|,)\s*$/i;
+// The connective words left in front of a date once the date is cut out ("… due by", "… on the").
+const DATE_LEAD = new Set(['due', 'date', 'by', 'on', 'the', 'at', 'before', 'for', 'until', 'till', 'from', 'starting', 'this', 'next', 'deadline', 'is', "it's", 'its', 'in']);
+const LEAD_EDGE = new Set([' ', ',', ':', ';', '-']);
+
+function dropDateLead(before: string): string {
+  let t = trimPunct(before, LEAD_EDGE);
+  for (let i = 0; i < 4; i++) {
+    const at = t.lastIndexOf(' ');
+    const last = t.slice(at + 1).toLowerCase();
+    if (!DATE_LEAD.has(last)) break;
+    t = trimPunct(t.slice(0, Math.max(at, 0)), LEAD_EDGE);
+  }
+  return t;
+}
+const END_PUNCT = new Set([',', ';', '.', '!', '?']);
 
 const TITLE_LEAD = [
   'a task to',
@@ -117,7 +129,7 @@ function takeTagList(t: string, tags: string[]): string {
   let used = 0;
   let expectTag = true;
   for (const raw of parts) {
-    const p = raw.replace(/[,;.!?]+$/, '');
+    const p = trimPunct(raw, END_PUNCT);
     const trailingComma = p !== raw;
     if (expectTag) {
       const word = p.replace(/^#/, '');
@@ -168,7 +180,7 @@ export function parseTaskDetails(phrase: string, quotes: readonly string[], cloc
   const found = findDate(dated, clock);
   if (found) {
     out.dueAt = found.iso;
-    const before = dated.slice(0, found.index).replace(DATE_LEAD, ' ');
+    const before = dropDateLead(dated.slice(0, found.index));
     t = `${before} ${dated.slice(found.index + found.text.length)}`;
   }
   let title = trimPunct(t.replace(/\s+/g, ' '));

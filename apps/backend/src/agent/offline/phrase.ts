@@ -16,10 +16,20 @@ export function spans(text: string): WordSpan[] {
   return out;
 }
 
-const EDGE_PUNCT = /^[\s,;:.!?\-–—]+|[\s,;:.!?\-–—]+$/g;
+const EDGE = new Set([' ', '\t', '\n', ',', ';', ':', '.', '!', '?', '-', '–', '—']);
 
-/** Trims spaces and punctuation from both ends ("buy milk!!!" → "buy milk", ": call mom," → "call mom"). */
-export const trimPunct = (s: string) => s.replace(EDGE_PUNCT, '');
+/**
+ * Trims spaces and punctuation from both ends ("buy milk!!!" → "buy milk", ": call mom," → "call
+ * mom"). A loop, not `/[…]+$/`: that pattern retries from every position of a long run of
+ * punctuation in the middle of a text (quadratic).
+ */
+export function trimPunct(s: string, edge: ReadonlySet<string> = EDGE): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && edge.has(s[a] as string)) a++;
+  while (b > a && edge.has(s[b - 1] as string)) b--;
+  return s.slice(a, b);
+}
 
 /** The text after its first `n` words. */
 export function afterWords(text: string, n: number): string {
