@@ -61,9 +61,8 @@ export class CorpusRunner {
     const tasks = new TaskService(database.db);
     const conversations = new ConversationService(database.db);
     const chat = new ChatService({ tasks, conversations, model: { mode: 'offline', name: 'corpus', model }, maxTurns: 6 });
-    chat.onError = (err) => {
-      throw err;
-    };
+    // a model error ends the turn with an error event: recorded as the reply, so the case fails
+    chat.onError = () => {};
     return new CorpusRunner(database, chat, tasks, conversations);
   }
 
@@ -116,8 +115,9 @@ export class CorpusRunner {
       .sort();
     const expected = c.expect.map(norm).sort();
     const last = replies[replies.length - 1] ?? '';
-    let why: string | undefined;
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) why = `tasks:\n  got      ${actual.join('\n           ')}\n  expected ${expected.join('\n           ')}`;
+    let why: string | undefined = replies.find((r) => r.startsWith('ERROR: '));
+    if (why) why = `turn failed: ${why}`;
+    else if (JSON.stringify(actual) !== JSON.stringify(expected)) why = `tasks:\n  got      ${actual.join('\n           ')}\n  expected ${expected.join('\n           ')}`;
     else if (c.reply && !last.toLowerCase().includes(c.reply.toLowerCase())) why = `reply ${JSON.stringify(last)} lacks ${JSON.stringify(c.reply)}`;
     return { c, ok: !why, ...(why ? { why } : {}), replies, toolCalls };
   }

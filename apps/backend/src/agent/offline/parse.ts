@@ -120,6 +120,7 @@ export function parseMessage(input: string, clock: Clock): Intent[] {
   const { text, quotes } = normalize(input);
   const clauses = splitClauses(text);
   const meaningful = clauses.filter((c) => !words(c).every((w) => FILLER_ONLY.has(w)));
+  if (clauses.length === 0) return [{ kind: 'help' }];
   const asked = /\?\s*$/.test(text);
   return (meaningful.length ? meaningful : clauses).map((clause) => {
     const intent = parseClause(clause, quotes, clock);

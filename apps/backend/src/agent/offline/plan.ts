@@ -169,7 +169,8 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
   }
 }
 
-const joinTexts = (texts: string[]) => texts.join(texts.some((t) => t.includes('\n')) ? '\n' : ' ');
+/** The turn's answer; never empty (a remote-model loop would take an empty answer for no answer). */
+const joinTexts = (texts: string[]) => texts.join(texts.some((t) => t.includes('\n')) ? '\n' : ' ') || HELP;
 
 /** Plans a turn: its intents in order, each consuming the tool results its own calls produced. */
 export function planTurn(
