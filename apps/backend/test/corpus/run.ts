@@ -25,6 +25,8 @@ export interface CaseResult {
   why?: string;
   replies: string[];
   toolCalls: string[];
+  /** Wall time of each chat turn, in ms. */
+  turnMs: number[];
 }
 
 const norm = (t: CaseTask) =>
@@ -91,7 +93,9 @@ export class CorpusRunner {
     const conversation = await this.conversations.create(userId, c.say[0] ?? '');
     const replies: string[] = [];
     const toolCalls: string[] = [];
+    const turnMs: number[] = [];
     for (const [i, message] of c.say.entries()) {
+      const started = performance.now();
       let text = '';
       let error = '';
       await this.chat.turn({
@@ -107,6 +111,7 @@ export class CorpusRunner {
           if (e.type === 'error') error = e.message;
         },
       });
+      turnMs.push(performance.now() - started);
       replies.push(error ? `ERROR: ${error}` : text);
     }
     const page = await this.tasks.list(userId, { status: 'all', sort: '-created', limit: 100 });
@@ -119,7 +124,7 @@ export class CorpusRunner {
     if (why) why = `turn failed: ${why}`;
     else if (JSON.stringify(actual) !== JSON.stringify(expected)) why = `tasks:\n  got      ${actual.join('\n           ')}\n  expected ${expected.join('\n           ')}`;
     else if (c.reply && !last.toLowerCase().includes(c.reply.toLowerCase())) why = `reply ${JSON.stringify(last)} lacks ${JSON.stringify(c.reply)}`;
-    return { c, ok: !why, ...(why ? { why } : {}), replies, toolCalls };
+    return { c, ok: !why, ...(why ? { why } : {}), replies, toolCalls, turnMs };
   }
 }
 

@@ -64,7 +64,7 @@ export function taskText(intent: Intent, r: ToolResult, clock: Clock): string {
       return intent.kind === 'undo' ? `Brought back “${task.title}”.` : `Added “${task.title}”${describeTask(task, clock)}.`;
     case 'complete_task':
     case 'reopen_task':
-      return task.completed ? `Marked “${task.title}” as done.` : `Reopened “${task.title}”.`;
+      return task.completed ? `Marked “${task.title}” as done. Nice work!` : `Reopened “${task.title}”.`;
     case 'delete_task':
       return intent.kind === 'undo' ? `Removed “${task.title}” again.` : `Deleted “${task.title}”.`;
     case 'update_task':
