@@ -12,11 +12,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OfflineModel } from '../src/agent/offline/model.js';
 import { CASES } from '../test/corpus/cases.js';
-import { accuracy, CORPUS_NOW, type CaseResult, CorpusRunner } from '../test/corpus/run.js';
+import { accuracy, type CaseResult, CORPUS_NOW, CorpusRunner } from '../test/corpus/run.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export async function benchCorpus(): Promise<{ rows: ReturnType<typeof accuracy>; p50: number; p99: number; turns: number }> {
+export async function benchCorpus(): Promise<{
+  rows: ReturnType<typeof accuracy>;
+  p50: number;
+  p99: number;
+  turns: number;
+}> {
   const runner = await CorpusRunner.open(new OfflineModel(() => CORPUS_NOW));
   const results: CaseResult[] = [];
   try {
@@ -58,8 +63,12 @@ figure against PostgreSQL is in [backend.md](backend.md).
 ${failures.length ? `\nFailing cases:\n\n${failures.map((f) => `- ${f.c.category}: ${f.c.say.join(' ⏎ ')}`).join('\n')}\n` : ''}`;
   const out = path.join(repoRoot, 'docs', 'benchmarks', 'offline-assistant.md');
   fs.writeFileSync(out, md);
-  console.log(rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'));
-  console.log(`chat turn in process: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (${turns.length} turns)`);
+  console.log(
+    rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'),
+  );
+  console.log(
+    `chat turn in process: p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (${turns.length} turns)`,
+  );
   console.log(`wrote ${path.relative(repoRoot, out)}`);
   return { rows, p50: pct(50), p99: pct(99), turns: turns.length };
 }

@@ -5,7 +5,7 @@ import { timeZoneOf } from '../src/agent/offline/model.js';
 import { nextStep } from '../src/agent/offline/plan.js';
 import { loadConfig } from '../src/config.js';
 import { CASES } from './corpus/cases.js';
-import { accuracy, CORPUS_NOW, type CaseResult, CorpusRunner } from './corpus/run.js';
+import { accuracy, type CaseResult, CORPUS_NOW, CorpusRunner } from './corpus/run.js';
 import { startFakeOpenAI } from './helpers/fake-openai.js';
 
 // The same corpus through the OpenAI-compatible path: the Agents SDK's Chat Completions model
@@ -23,11 +23,18 @@ describe('evaluation corpus through the agent loop and a fake OpenAI-compatible 
   beforeAll(async () => {
     fake = await startFakeOpenAI((req) => {
       const system = req.messages.find((m) => m.role === 'system');
-      const clock = { now: CORPUS_NOW, timeZone: timeZoneOf(typeof system?.content === 'string' ? system.content : '') };
+      const clock = {
+        now: CORPUS_NOW,
+        timeZone: timeZoneOf(typeof system?.content === 'string' ? system.content : ''),
+      };
       const step = nextStep(readChatTurns(req.messages), clock);
       return 'call' in step ? { tool: step.call, args: step.args } : { text: step.say };
     });
-    const config = loadConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model', MODEL_TIMEOUT_MS: '10000' });
+    const config = loadConfig({
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_MODEL: 'fake-model',
+      MODEL_TIMEOUT_MS: '10000',
+    });
     runner = await CorpusRunner.open(selectModel(config).model);
     for (const c of CASES) results.push(await runner.run(c));
   }, 900_000);
@@ -38,13 +45,28 @@ describe('evaluation corpus through the agent loop and a fake OpenAI-compatible 
 
   it('offers the model every task tool', () => {
     const names = fake.requests[0]?.tools?.map((t) => t.function.name).sort();
-    expect(names).toEqual(['add_task', 'complete_task', 'complete_tasks', 'delete_task', 'delete_tasks', 'list_tasks', 'reopen_task', 'update_task']);
+    expect(names).toEqual([
+      'add_task',
+      'complete_task',
+      'complete_tasks',
+      'delete_task',
+      'delete_tasks',
+      'list_tasks',
+      'reopen_task',
+      'update_task',
+    ]);
   });
 
   it('leaves the same task lists as the offline model', () => {
     const rows = accuracy(results);
-    console.log(rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'));
-    const failures = results.filter((r) => !r.ok).map((r) => `${r.c.category}: ${r.c.say.join(' ⏎ ')}\n${r.why}\n  replies: ${JSON.stringify(r.replies)}`);
+    console.log(
+      rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'),
+    );
+    const failures = results
+      .filter((r) => !r.ok)
+      .map(
+        (r) => `${r.c.category}: ${r.c.say.join(' ⏎ ')}\n${r.why}\n  replies: ${JSON.stringify(r.replies)}`,
+      );
     expect(failures).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineModel } from '../src/agent/offline/model.js';
 import { CASES } from './corpus/cases.js';
-import { accuracy, CORPUS_NOW, type CaseResult, CorpusRunner } from './corpus/run.js';
+import { accuracy, type CaseResult, CORPUS_NOW, CorpusRunner } from './corpus/run.js';
 import { CATEGORIES, FAILURE_KINDS } from './corpus/types.js';
 
 // The offline assistant's evaluation corpus, end to end: OfflineModel → agent loop → in-memory
@@ -22,13 +22,20 @@ describe('offline assistant evaluation corpus', () => {
 
   it('has at least 300 messages over every category', () => {
     expect(CASES.reduce((n, c) => n + c.say.length, 0)).toBeGreaterThanOrEqual(300);
-    for (const category of CATEGORIES) expect(CASES.filter((c) => c.category === category).length).toBeGreaterThan(0);
+    for (const category of CATEGORIES)
+      expect(CASES.filter((c) => c.category === category).length).toBeGreaterThan(0);
   });
 
   it('meets the accuracy targets', () => {
-    const failures = results.filter((r) => !r.ok).map((r) => `${r.c.category}: ${r.c.say.join(' ⏎ ')}\n${r.why}\n  replies: ${JSON.stringify(r.replies)}`);
+    const failures = results
+      .filter((r) => !r.ok)
+      .map(
+        (r) => `${r.c.category}: ${r.c.say.join(' ⏎ ')}\n${r.why}\n  replies: ${JSON.stringify(r.replies)}`,
+      );
     const rows = accuracy(results);
-    console.log(rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'));
+    console.log(
+      rows.map((r) => `${r.category.padEnd(16)} ${r.passed}/${r.total} ${r.pct.toFixed(1)}%`).join('\n'),
+    );
     if (failures.length) console.log(`failures:\n${failures.join('\n')}`);
     const overall = rows.find((r) => r.category === 'overall');
     expect(overall?.pct).toBeGreaterThanOrEqual(95);

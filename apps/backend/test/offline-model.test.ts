@@ -12,7 +12,14 @@ import { titleScore } from '../src/agent/offline/text.js';
 const clock = { now: new Date('2026-11-26T10:00:00Z'), timeZone: 'UTC' };
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
-const task = (id: string, title: string, completed = false) => ({ id, title, completed, priority: 'medium', tags: [], dueAt: null });
+const task = (id: string, title: string, completed = false) => ({
+  id,
+  title,
+  completed,
+  priority: 'medium',
+  tags: [],
+  dueAt: null,
+});
 
 describe('offline model: reading', () => {
   it('splits compound requests and keeps titles clean', () => {
@@ -20,19 +27,25 @@ describe('offline model: reading', () => {
       { kind: 'add', title: 'buy eggs' },
       { kind: 'complete', ref: { kind: 'title', text: 'call mom' }, completed: true },
     ]);
-    expect(parseIntent("I need to finish the quarterly report by Friday, it's high priority", clock)).toEqual({
-      kind: 'add',
-      title: 'finish the quarterly report',
-      priority: 'high',
-      dueAt: '2026-11-27T12:00:00.000Z',
-    });
+    expect(parseIntent("I need to finish the quarterly report by Friday, it's high priority", clock)).toEqual(
+      {
+        kind: 'add',
+        title: 'finish the quarterly report',
+        priority: 'high',
+        dueAt: '2026-11-27T12:00:00.000Z',
+      },
+    );
   });
 
   it('reads dates in the user time zone', () => {
-    expect(parseIntent('add call mom tomorrow at 9am', { ...clock, timeZone: 'Europe/Berlin' })).toMatchObject({
+    expect(
+      parseIntent('add call mom tomorrow at 9am', { ...clock, timeZone: 'Europe/Berlin' }),
+    ).toMatchObject({
       dueAt: '2026-11-27T08:00:00.000Z',
     });
-    expect(formatDue('2026-11-27T08:00:00.000Z', { ...clock, timeZone: 'Europe/Berlin' })).toBe('tomorrow at 9am');
+    expect(formatDue('2026-11-27T08:00:00.000Z', { ...clock, timeZone: 'Europe/Berlin' })).toBe(
+      'tomorrow at 9am',
+    );
     expect(timeZoneOf("Today is …\nThe user's time zone is Europe/Berlin.")).toBe('Europe/Berlin');
     expect(timeZoneOf("The user's time zone is Not/AZone.")).toBe('UTC');
   });
@@ -40,15 +53,32 @@ describe('offline model: reading', () => {
   it('reads both input formats into the same turns', () => {
     const agent = readTurns([
       { role: 'user', content: 'add x' },
-      { type: 'function_call', callId: 'c1', name: 'add_task', arguments: '{"title":"x"}', status: 'completed' },
-      { type: 'function_call_result', callId: 'c1', name: 'add_task', status: 'completed', output: '{"ok":true}' },
+      {
+        type: 'function_call',
+        callId: 'c1',
+        name: 'add_task',
+        arguments: '{"title":"x"}',
+        status: 'completed',
+      },
+      {
+        type: 'function_call_result',
+        callId: 'c1',
+        name: 'add_task',
+        status: 'completed',
+        output: '{"ok":true}',
+      },
       { role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Added.' }] },
       { role: 'user', content: 'undo' },
     ] as never);
     const chat = readChatTurns([
       { role: 'system', content: 'instructions' },
       { role: 'user', content: 'add x' },
-      { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'add_task', arguments: '{"title":"x"}' } }] },
+      {
+        role: 'assistant',
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'add_task', arguments: '{"title":"x"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'c1', content: '{"ok":true}' },
       { role: 'assistant', content: 'Added.' },
       { role: 'user', content: 'undo' },
@@ -64,13 +94,20 @@ describe('offline model: reading', () => {
 });
 
 describe('offline model: decisions', () => {
-  const lookup = (tasks: ReturnType<typeof task>[]) => ({ name: 'list_tasks', args: { limit: 100 }, out: { ok: true, tasks } });
+  const lookup = (tasks: ReturnType<typeof task>[]) => ({
+    name: 'list_tasks',
+    args: { limit: 100 },
+    out: { ok: true, tasks },
+  });
 
   it('asks a specific question instead of guessing, and acts on the answer next turn', () => {
     const results = [lookup([task(A, 'email Sam'), task(B, 'email Alex')])];
     const first = [{ userText: 'complete email', results, reply: '' }];
     expect(nextStep(first, clock)).toEqual({ say: 'Did you mean “email Sam” or “email Alex”?' });
-    const second = [{ ...first[0], reply: 'Did you mean …' } as never, { userText: 'Alex', results: [], reply: '' }];
+    const second = [
+      { ...first[0], reply: 'Did you mean …' } as never,
+      { userText: 'Alex', results: [], reply: '' },
+    ];
     expect(nextStep(second, clock)).toEqual({ call: 'complete_task', args: { id: B, completed: true } });
   });
 

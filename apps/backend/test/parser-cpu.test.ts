@@ -46,26 +46,89 @@ function check(s: string): string[] {
   const slow: string[] = [];
   for (const [name, fn] of Object.entries(ENTRY_POINTS)) {
     const ms = cpuMs(() => fn(s));
-    if (ms > budget) slow.push(`${name}: ${ms.toFixed(1)} ms CPU > ${budget} ms for ${s.length} chars ${JSON.stringify(s.slice(0, 60))}…`);
+    if (ms > budget)
+      slow.push(
+        `${name}: ${ms.toFixed(1)} ms CPU > ${budget} ms for ${s.length} chars ${JSON.stringify(s.slice(0, 60))}…`,
+      );
   }
   return slow;
 }
 
 // Pieces of the grammar the parser looks for, to build the inputs most likely to backtrack.
 const PIECES = [
-  'add ', 'x ', 'tagged ', 'aand', 'and ', ' and ', '@x', '#', '#tag ', ', ', ' ', '  ', 'high ', 'priority ', 'prio',
-  'due ', 'by ', 'on ', 'the ', 'tomorrow ', 'at 9am ', 'friday ', '12/10 ', '2026-12-01 ', 'next ', 'week ', 'to ',
-  'mark ', 'as done ', 'not ', 'done', "it's ", 'urgent', '!!!', '...', '"', "'", '“', '”', 'rename ', ' to ', 'all ',
-  'delete ', 'move ', 'remind me to ', 'please ', 'thanks', '?', ':', '-', '\t', '\n', 'évé', '日本', '\u0000',
+  'add ',
+  'x ',
+  'tagged ',
+  'aand',
+  'and ',
+  ' and ',
+  '@x',
+  '#',
+  '#tag ',
+  ', ',
+  ' ',
+  '  ',
+  'high ',
+  'priority ',
+  'prio',
+  'due ',
+  'by ',
+  'on ',
+  'the ',
+  'tomorrow ',
+  'at 9am ',
+  'friday ',
+  '12/10 ',
+  '2026-12-01 ',
+  'next ',
+  'week ',
+  'to ',
+  'mark ',
+  'as done ',
+  'not ',
+  'done',
+  "it's ",
+  'urgent',
+  '!!!',
+  '...',
+  '"',
+  "'",
+  '“',
+  '”',
+  'rename ',
+  ' to ',
+  'all ',
+  'delete ',
+  'move ',
+  'remind me to ',
+  'please ',
+  'thanks',
+  '?',
+  ':',
+  '-',
+  '\t',
+  '\n',
+  'évé',
+  '日本',
+  '\u0000',
 ];
 const adversarial = fc
   .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 600 })
   .map((xs) => xs.join('').slice(0, MAX_LEN));
 const repeated = fc
-  .tuple(fc.constantFrom('add ', 'add x tagged ', 'remind me to ', 'mark ', ''), fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 4 }), fc.constantFrom('@x', '!', '?', 'x', ' done', ''))
+  .tuple(
+    fc.constantFrom('add ', 'add x tagged ', 'remind me to ', 'mark ', ''),
+    fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 4 }),
+    fc.constantFrom('@x', '!', '?', 'x', ' done', ''),
+  )
   .map(([head, unit, tail]) => {
     const u = unit.join('');
-    return `${head}${u.repeat(Math.ceil((MAX_LEN - head.length - tail.length) / Math.max(1, u.length)))}`.slice(0, MAX_LEN - tail.length) + tail;
+    return (
+      `${head}${u.repeat(Math.ceil((MAX_LEN - head.length - tail.length) / Math.max(1, u.length)))}`.slice(
+        0,
+        MAX_LEN - tail.length,
+      ) + tail
+    );
   });
 const random = fc.string({ unit: 'grapheme', maxLength: MAX_LEN });
 
@@ -91,20 +154,29 @@ describe('parser CPU time per kilobyte (ReDoS guard)', () => {
   });
 
   it('adversarial compositions of the grammar', () => {
-    fc.assert(fc.property(adversarial, (s) => {
-      expect(check(s)).toEqual([]);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(adversarial, (s) => {
+        expect(check(s)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('long repetitions', () => {
-    fc.assert(fc.property(repeated, (s) => {
-      expect(check(s)).toEqual([]);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(repeated, (s) => {
+        expect(check(s)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('random text', () => {
-    fc.assert(fc.property(random, (s) => {
-      expect(check(s)).toEqual([]);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(random, (s) => {
+        expect(check(s)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -29,7 +29,8 @@ interface Found {
 function regexesIn(file: string): Found[] {
   const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const out: Found[] = [];
-  const where = (n: ts.Node) => `${path.relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+  const where = (n: ts.Node) =>
+    `${path.relative(root, file)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
   const visit = (n: ts.Node) => {
     if (n.kind === ts.SyntaxKind.RegularExpressionLiteral) {
       const text = n.getText();
@@ -38,7 +39,11 @@ function regexesIn(file: string): Found[] {
     } else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'RegExp') {
       const [src, flags] = n.arguments ?? [];
       if (src && ts.isStringLiteralLike(src)) {
-        out.push({ where: where(n), source: src.text, flags: flags && ts.isStringLiteralLike(flags) ? flags.text : '' });
+        out.push({
+          where: where(n),
+          source: src.text,
+          flags: flags && ts.isStringLiteralLike(flags) ? flags.text : '',
+        });
       }
     }
     ts.forEachChild(n, visit);
@@ -62,7 +67,9 @@ describe('regular expressions are safe from catastrophic backtracking', () => {
     for (const r of all) {
       const result = checkSync(r.source, r.flags.replace(/[^dgimsuy]/g, ''), { timeout: 10_000 });
       if (result.status === 'vulnerable' && !ALLOWED[`${r.where.split(':')[0]} /${r.source}/${r.flags}`]) {
-        vulnerable.push(`${r.where} /${r.source}/${r.flags}: ${result.complexity?.summary} (e.g. ${JSON.stringify(result.attack?.string?.slice(0, 80))})`);
+        vulnerable.push(
+          `${r.where} /${r.source}/${r.flags}: ${result.complexity?.summary} (e.g. ${JSON.stringify(result.attack?.string?.slice(0, 80))})`,
+        );
       }
     }
     expect(vulnerable).toEqual([]);

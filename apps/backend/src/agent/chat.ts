@@ -11,8 +11,8 @@ import type { MessageRow, StoredToolCall } from '../db/schema.js';
 import type { ConversationService } from '../domain/conversations.js';
 import type { TaskService } from '../domain/tasks.js';
 import { InProcessMcpServer } from './in-process-mcp.js';
-import { isTimeZone } from './offline/dates.js';
 import type { SelectedModel } from './models.js';
+import { isTimeZone } from './offline/dates.js';
 
 /** One chat turn in a conversation the caller has checked belongs to `userId`. */
 export interface ChatTurn {
@@ -119,7 +119,16 @@ export class ChatService {
    * event; the returned promise never rejects for them.
    */
   async turn(turn: ChatTurn): Promise<void> {
-    const { userId, conversationId, message, emit, signal, newConversation = false, ids = {}, timeZone } = turn;
+    const {
+      userId,
+      conversationId,
+      message,
+      emit,
+      signal,
+      newConversation = false,
+      ids = {},
+      timeZone,
+    } = turn;
     const { tasks, conversations } = this.deps;
     // The route has already checked that the conversation belongs to the user; a new one is empty.
     const history = newConversation

@@ -7,7 +7,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { tasks as tasksTable, user } from '../../src/db/schema.js';
 import { ConversationService } from '../../src/domain/conversations.js';
 import { TaskService } from '../../src/domain/tasks.js';
-import { type Case, CATEGORIES, type CaseTask, type Category } from './types.js';
+import { CATEGORIES, type Case, type CaseTask, type Category } from './types.js';
 
 /**
  * Runs the evaluation corpus through the real chat service (model ↔ in-memory MCP tools ↔
@@ -30,13 +30,21 @@ export interface CaseResult {
 }
 
 const norm = (t: CaseTask) =>
-  JSON.stringify({ title: t.title, done: t.done ?? false, priority: t.priority ?? 'medium', due: t.due ?? null, tags: [...(t.tags ?? [])].sort() });
+  JSON.stringify({
+    title: t.title,
+    done: t.done ?? false,
+    priority: t.priority ?? 'medium',
+    due: t.due ?? null,
+    tags: [...(t.tags ?? [])].sort(),
+  });
 
 function dueOf(iso: string | null, timeZone: string): string | undefined {
   if (!iso) return undefined;
   const d = localDay(new Date(iso), { now: CORPUS_NOW, timeZone });
   const day = `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;
-  return d.hh === 12 && d.mm === 0 ? day : `${day}T${String(d.hh).padStart(2, '0')}:${String(d.mm).padStart(2, '0')}`;
+  return d.hh === 12 && d.mm === 0
+    ? day
+    : `${day}T${String(d.hh).padStart(2, '0')}:${String(d.mm).padStart(2, '0')}`;
 }
 
 function dueIso(due: string, timeZone: string): Date {
@@ -62,7 +70,12 @@ export class CorpusRunner {
     await runMigrations(database);
     const tasks = new TaskService(database.db);
     const conversations = new ConversationService(database.db);
-    const chat = new ChatService({ tasks, conversations, model: { mode: 'offline', name: 'corpus', model }, maxTurns: 6 });
+    const chat = new ChatService({
+      tasks,
+      conversations,
+      model: { mode: 'offline', name: 'corpus', model },
+      maxTurns: 6,
+    });
     // a model error ends the turn with an error event: recorded as the reply, so the case fails
     chat.onError = () => {};
     return new CorpusRunner(database, chat, tasks, conversations);
@@ -75,7 +88,9 @@ export class CorpusRunner {
   async run(c: Case): Promise<CaseResult> {
     const tz = c.tz ?? 'UTC';
     const userId = randomUUID();
-    await this.database.db.insert(user).values({ id: userId, name: 'corpus', email: `${userId}@example.com` });
+    await this.database.db
+      .insert(user)
+      .values({ id: userId, name: 'corpus', email: `${userId}@example.com` });
     const seed = c.seed ?? [];
     // newest first in the case: insert the last one first, a second apart
     for (let i = seed.length - 1; i >= 0; i--) {
@@ -116,14 +131,24 @@ export class CorpusRunner {
     }
     const page = await this.tasks.list(userId, { status: 'all', sort: '-created', limit: 100 });
     const actual = page.items
-      .map((t) => norm({ title: t.title, done: t.completed, priority: t.priority, due: dueOf(t.dueAt, tz), tags: t.tags }))
+      .map((t) =>
+        norm({
+          title: t.title,
+          done: t.completed,
+          priority: t.priority,
+          due: dueOf(t.dueAt, tz),
+          tags: t.tags,
+        }),
+      )
       .sort();
     const expected = c.expect.map(norm).sort();
     const last = replies[replies.length - 1] ?? '';
     let why: string | undefined = replies.find((r) => r.startsWith('ERROR: '));
     if (why) why = `turn failed: ${why}`;
-    else if (JSON.stringify(actual) !== JSON.stringify(expected)) why = `tasks:\n  got      ${actual.join('\n           ')}\n  expected ${expected.join('\n           ')}`;
-    else if (c.reply && !last.toLowerCase().includes(c.reply.toLowerCase())) why = `reply ${JSON.stringify(last)} lacks ${JSON.stringify(c.reply)}`;
+    else if (JSON.stringify(actual) !== JSON.stringify(expected))
+      why = `tasks:\n  got      ${actual.join('\n           ')}\n  expected ${expected.join('\n           ')}`;
+    else if (c.reply && !last.toLowerCase().includes(c.reply.toLowerCase()))
+      why = `reply ${JSON.stringify(last)} lacks ${JSON.stringify(c.reply)}`;
     return { c, ok: !why, ...(why ? { why } : {}), replies, toolCalls, turnMs };
   }
 }
@@ -140,7 +165,12 @@ export function accuracy(results: readonly CaseResult[]): Accuracy[] {
   for (const category of [...CATEGORIES, 'overall' as const]) {
     const mine = category === 'overall' ? results : results.filter((r) => r.c.category === category);
     const passed = mine.filter((r) => r.ok).length;
-    rows.push({ category, passed, total: mine.length, pct: mine.length ? (100 * passed) / mine.length : 100 });
+    rows.push({
+      category,
+      passed,
+      total: mine.length,
+      pct: mine.length ? (100 * passed) / mine.length : 100,
+    });
   }
   return rows;
 }

@@ -92,7 +92,10 @@ export function readChatTurns(
     const turn = turns[turns.length - 1];
     if (!turn) continue;
     if (m.role === 'assistant') {
-      for (const c of (m.tool_calls ?? []) as { id: string; function: { name: string; arguments: string } }[]) {
+      for (const c of (m.tool_calls ?? []) as {
+        id: string;
+        function: { name: string; arguments: string };
+      }[]) {
         calls.set(c.id, { name: c.function.name, args: parseJson(c.function.arguments) });
       }
       turn.reply += textOf(m.content);

@@ -78,7 +78,10 @@ export function noonOn(year: number, month: number, day: number, clock: Clock): 
 }
 
 /** The calendar day (y, m, d) of an instant in the user's time zone. */
-export function localDay(at: Date, clock: Clock): { y: number; m: number; d: number; hh: number; mm: number } {
+export function localDay(
+  at: Date,
+  clock: Clock,
+): { y: number; m: number; d: number; hh: number; mm: number } {
   const local = new Date(at.getTime() + offsetMinutes(clock.timeZone, at) * 60_000);
   return {
     y: local.getUTCFullYear(),

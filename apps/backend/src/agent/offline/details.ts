@@ -29,11 +29,32 @@ const PRIORITY_ADJECTIVE =
   /(?:^|[\s,;])(?:(?:it'?s|its|it is|this is|very|super|really|and)\s+){0,2}(urgent|asap|important|critical)(?=\s*(?:$|[,;.!?]))/i;
 const URGENT_PREFIX = /^(urgent|important|asap)\s*[:!-]\s*/i;
 
-const TAG_KEYWORD = /(?:^|[\s,;])(?:and\s+)?(?:tagged(?:\s+(?:with|as))?|with\s+(?:the\s+)?tags?|tags?\s*:|labell?ed|label(?:s|ed)?\s*:)\s+/i;
+const TAG_KEYWORD =
+  /(?:^|[\s,;])(?:and\s+)?(?:tagged(?:\s+(?:with|as))?|with\s+(?:the\s+)?tags?|tags?\s*:|labell?ed|label(?:s|ed)?\s*:)\s+/i;
 const HASHTAG = /(^|\s)#([\p{L}\p{N}_-]{1,32})(?=$|[\s,;.!?])/gu;
 
 // The connective words left in front of a date once the date is cut out ("… due by", "… on the").
-const DATE_LEAD = new Set(['due', 'date', 'by', 'on', 'the', 'at', 'before', 'for', 'until', 'till', 'from', 'starting', 'this', 'next', 'deadline', 'is', "it's", 'its', 'in']);
+const DATE_LEAD = new Set([
+  'due',
+  'date',
+  'by',
+  'on',
+  'the',
+  'at',
+  'before',
+  'for',
+  'until',
+  'till',
+  'from',
+  'starting',
+  'this',
+  'next',
+  'deadline',
+  'is',
+  "it's",
+  'its',
+  'in',
+]);
 const LEAD_EDGE = new Set([' ', ',', ':', ';', '-']);
 
 function dropDateLead(before: string): string {
@@ -110,7 +131,23 @@ const TITLE_TAIL = [
 ];
 
 /** What is left of "add a task": no title yet. */
-const NO_TITLE = new Set(['a task', 'task', 'a new task', 'new task', 'a todo', 'todo', 'something', 'a reminder', 'reminder', 'an item', 'item', 'it', 'one', 'a new one', 'new']);
+const NO_TITLE = new Set([
+  'a task',
+  'task',
+  'a new task',
+  'new task',
+  'a todo',
+  'todo',
+  'something',
+  'a reminder',
+  'reminder',
+  'an item',
+  'item',
+  'it',
+  'one',
+  'a new one',
+  'new',
+]);
 
 /** Replaces one match of `re` in `t` with a space and hands its groups to `take`. */
 function cut(t: string, re: RegExp, take: (m: RegExpExecArray) => void): string {
@@ -167,7 +204,8 @@ export function parseTaskDetails(phrase: string, quotes: readonly string[], cloc
   for (const re of [PRIORITY_BEFORE, PRIORITY_AFTER]) {
     t = cut(t, re, (m) => {
       const word = (m[1] ?? '').toLowerCase();
-      out.priority = word === 'higher' ? 'high' : word === 'lower' ? 'low' : (PRIORITY_WORD[word] ?? 'medium');
+      out.priority =
+        word === 'higher' ? 'high' : word === 'lower' ? 'low' : (PRIORITY_WORD[word] ?? 'medium');
     });
   }
   if (!out.priority) {

@@ -1,27 +1,62 @@
 import type { Priority } from '@todo/contracts';
 import { type Clock, findDate } from './dates.js';
 import type { Intent } from './intent.js';
-import { COMPLETE_VERBS, DATE_TYPOS, DELETE_VERBS, PRIORITY_WORD, REOPEN_VERBS, startsWithPhrase } from './lexicon.js';
+import {
+  COMPLETE_VERBS,
+  DATE_TYPOS,
+  DELETE_VERBS,
+  PRIORITY_WORD,
+  REOPEN_VERBS,
+  startsWithPhrase,
+} from './lexicon.js';
 import { findLastSeq, findSeq, sliceWords, spans, trimPunct } from './phrase.js';
 import { parseRef } from './refs.js';
 import { restoreQuotes, soleQuote, words } from './text.js';
 
 /** Requests that change existing tasks: rename, priority, due date, tags, complete, reopen, delete. */
 
-const NOT_DONE = ['not done', 'undone', 'open', 'incomplete', 'unfinished', 'not complete', 'not completed', 'uncompleted', 'pending', 'todo', 'to do', 'not finished', 'active', 'unchecked'];
-const DONE = ['done', 'complete', 'completed', 'finished', 'checked', 'checked off', 'ticked off', 'ticked', 'resolved', 'closed'];
+const NOT_DONE = [
+  'not done',
+  'undone',
+  'open',
+  'incomplete',
+  'unfinished',
+  'not complete',
+  'not completed',
+  'uncompleted',
+  'pending',
+  'todo',
+  'to do',
+  'not finished',
+  'active',
+  'unchecked',
+];
+const DONE = [
+  'done',
+  'complete',
+  'completed',
+  'finished',
+  'checked',
+  'checked off',
+  'ticked off',
+  'ticked',
+  'resolved',
+  'closed',
+];
 
 /** Whether `ws` ends with one of `phrases`; how many words it takes. */
 function endsWith(ws: readonly string[], phrases: readonly string[]): number {
   let best = 0;
   for (const p of phrases) {
     const pw = p.split(' ');
-    if (pw.length > best && pw.length < ws.length && pw.every((w, i) => ws[ws.length - pw.length + i] === w)) best = pw.length;
+    if (pw.length > best && pw.length < ws.length && pw.every((w, i) => ws[ws.length - pw.length + i] === w))
+      best = pw.length;
   }
   return best;
 }
 
-const ref = (text: string, from: number, to: number | undefined, quotes: readonly string[]) => parseRef(sliceWords(text, from, to), quotes);
+const ref = (text: string, from: number, to: number | undefined, quotes: readonly string[]) =>
+  parseRef(sliceWords(text, from, to), quotes);
 
 function level(w: string | undefined): Priority | undefined {
   if (!w) return undefined;
@@ -36,7 +71,10 @@ function readPriority(text: string, ws: string[], quotes: readonly string[]): In
     const at = findSeq(ws, ['priority', 'of']);
     return { kind: 'priority', ref: ref(text, at >= 0 ? at + 2 : 1, undefined, quotes), priority: 'high' };
   }
-  if (['deprioritize', 'deprioritise', 'de-prioritize', 'lower', 'downgrade'].includes(first) && ws.length > 1) {
+  if (
+    ['deprioritize', 'deprioritise', 'de-prioritize', 'lower', 'downgrade'].includes(first) &&
+    ws.length > 1
+  ) {
     const at = findSeq(ws, ['priority', 'of']);
     return { kind: 'priority', ref: ref(text, at >= 0 ? at + 2 : 1, undefined, quotes), priority: 'low' };
   }
@@ -54,14 +92,32 @@ function readPriority(text: string, ws: string[], quotes: readonly string[]): In
     if (!lv) return undefined;
     if (ws[end - 1] === '-') end--;
     let from = 1;
-    const of = findSeq(ws, ['priority', 'of']) >= 0 ? findSeq(ws, ['priority', 'of']) : findSeq(ws, ['priority', 'for']);
+    const of =
+      findSeq(ws, ['priority', 'of']) >= 0
+        ? findSeq(ws, ['priority', 'of'])
+        : findSeq(ws, ['priority', 'for']);
     if (of >= 0 && of < end) from = of + 2;
     let to = end;
-    while (to > from && ['to', 'as', 'at', 'a', 'an', 'be', 'is', 'priority'].includes(ws[to - 1] ?? '')) to--;
+    while (to > from && ['to', 'as', 'at', 'a', 'an', 'be', 'is', 'priority'].includes(ws[to - 1] ?? ''))
+      to--;
     // "X's priority"
     if (pIdx > from && pIdx < end && (ws[pIdx - 1] ?? '').endsWith("'s")) to = Math.min(to, pIdx);
     if (to <= from) return undefined;
-    if (!(lastWord === 'priority' || lastWord === 'prio' || of >= 0 || pIdx >= 0 || ['urgent', 'important', 'critical'].includes(lastWord ?? '') || first === 'make' || first === 'mark' || first === 'set' || first === 'flag' || first === 'change')) return undefined;
+    if (
+      !(
+        lastWord === 'priority' ||
+        lastWord === 'prio' ||
+        of >= 0 ||
+        pIdx >= 0 ||
+        ['urgent', 'important', 'critical'].includes(lastWord ?? '') ||
+        first === 'make' ||
+        first === 'mark' ||
+        first === 'set' ||
+        first === 'flag' ||
+        first === 'change'
+      )
+    )
+      return undefined;
     return { kind: 'priority', ref: ref(text, from, to, quotes), priority: lv };
   }
   // "X is high priority", "X is urgent"
@@ -81,18 +137,56 @@ function readDue(text: string, ws: string[], quotes: readonly string[], clock: C
       const at = findSeq(ws, what);
       if (at >= 1 && at <= 2) {
         const after = at + what.length;
-        if (['of', 'from', 'on', 'for'].includes(ws[after] ?? '')) return { kind: 'due', ref: ref(text, after + 1, undefined, quotes), dueAt: null };
+        if (['of', 'from', 'on', 'for'].includes(ws[after] ?? ''))
+          return { kind: 'due', ref: ref(text, after + 1, undefined, quotes), dueAt: null };
       }
       // "remove X's due date"
       const possessive = findLastSeq(ws, what);
-      if (possessive > 1 && possessive + what.length === ws.length && (ws[possessive - 1] ?? '').endsWith("'s")) {
+      if (
+        possessive > 1 &&
+        possessive + what.length === ws.length &&
+        (ws[possessive - 1] ?? '').endsWith("'s")
+      ) {
         return { kind: 'due', ref: ref(text, 1, possessive, quotes), dueAt: null };
       }
     }
     return undefined;
   }
-  if (['what', "what's", 'whats', 'which', 'when', "when's", 'is', 'are', 'do', 'does', 'anything', 'any', 'show', 'list'].includes(first)) return undefined;
-  const movers = ['move', 'reschedule', 'push', 'postpone', 'delay', 'defer', 'shift', 'set', 'change', 'update', 'make', 'bring', 'bump', 'put'];
+  if (
+    [
+      'what',
+      "what's",
+      'whats',
+      'which',
+      'when',
+      "when's",
+      'is',
+      'are',
+      'do',
+      'does',
+      'anything',
+      'any',
+      'show',
+      'list',
+    ].includes(first)
+  )
+    return undefined;
+  const movers = [
+    'move',
+    'reschedule',
+    'push',
+    'postpone',
+    'delay',
+    'defer',
+    'shift',
+    'set',
+    'change',
+    'update',
+    'make',
+    'bring',
+    'bump',
+    'put',
+  ];
   const isDue = ws.indexOf('due');
   if (!movers.includes(first) && isDue < 1) return undefined;
   const fixed = text.replace(/[A-Za-z0-9]+/g, (w) => DATE_TYPOS[w.toLowerCase()] ?? w);
@@ -104,8 +198,37 @@ function readDue(text: string, ws: string[], quotes: readonly string[], clock: C
   let end = sp.findIndex((s) => s.start >= found.index);
   if (end < 0) end = sp.length;
   let from = movers.includes(first) ? 1 : 0;
-  while (end > from && ['to', 'until', 'till', 'for', 'on', 'by', 'due', 'at', 'be', 'is', 'date', 'deadline', 'back', 'out', 'in'].includes(ws[end - 1] ?? '')) end--;
-  for (const lead of [['the', 'due', 'date', 'of'], ['the', 'due', 'date', 'for'], ['due', 'date', 'of'], ['due', 'date', 'for'], ['the', 'deadline', 'of'], ['the', 'deadline', 'for'], ['deadline', 'for'], ['the', 'date', 'of']]) {
+  while (
+    end > from &&
+    [
+      'to',
+      'until',
+      'till',
+      'for',
+      'on',
+      'by',
+      'due',
+      'at',
+      'be',
+      'is',
+      'date',
+      'deadline',
+      'back',
+      'out',
+      'in',
+    ].includes(ws[end - 1] ?? '')
+  )
+    end--;
+  for (const lead of [
+    ['the', 'due', 'date', 'of'],
+    ['the', 'due', 'date', 'for'],
+    ['due', 'date', 'of'],
+    ['due', 'date', 'for'],
+    ['the', 'deadline', 'of'],
+    ['the', 'deadline', 'for'],
+    ['deadline', 'for'],
+    ['the', 'date', 'of'],
+  ]) {
     if (findSeq(ws, lead) === from) {
       from += lead.length;
       break;
@@ -115,7 +238,8 @@ function readDue(text: string, ws: string[], quotes: readonly string[], clock: C
   const dd = findSeq(ws, ['due', 'date']);
   if (dd > from && dd < end && (ws[dd - 1] ?? '').endsWith("'s")) end = dd;
   if (end <= from) return undefined;
-  if (!movers.includes(first) && !(ws[end] === 'is' || ws[end] === 'due' || ws[end + 1] === 'due')) return undefined;
+  if (!movers.includes(first) && !(ws[end] === 'is' || ws[end] === 'due' || ws[end + 1] === 'due'))
+    return undefined;
   return { kind: 'due', ref: ref(text, from, end, quotes), dueAt: found.iso };
 }
 
@@ -125,9 +249,11 @@ function readTags(text: string, ws: string[], quotes: readonly string[]): Intent
   // "tag X with Y", "tag X as Y"
   if (first === 'tag' || first === 'label') {
     const at = Math.max(findLastSeq(ws, ['with']), findLastSeq(ws, ['as']));
-    if (at > 1 && at === ws.length - 2) return { kind: 'tag', ref: ref(text, 1, at, quotes), add: [tagWord(ws[at + 1])], remove: [] };
+    if (at > 1 && at === ws.length - 2)
+      return { kind: 'tag', ref: ref(text, 1, at, quotes), add: [tagWord(ws[at + 1])], remove: [] };
   }
-  if (first === 'untag' && ws.length > 1) return { kind: 'tag', ref: ref(text, 1, undefined, quotes), add: [], remove: ['*'] };
+  if (first === 'untag' && ws.length > 1)
+    return { kind: 'tag', ref: ref(text, 1, undefined, quotes), add: [], remove: ['*'] };
   // "add (the) tag Y to X", "add #y to X", "remove the tag Y from X", "remove #y from X"
   const hash = spans(text).length > 1 ? /(?:^|\s)#([\p{L}\p{N}_-]{1,32})\s/u.exec(text) : null;
   if (first === 'add' || first === 'remove' || first === 'delete') {
@@ -135,7 +261,8 @@ function readTags(text: string, ws: string[], quotes: readonly string[]): Intent
     const link = first === 'add' ? findSeq(ws, ['to']) : findSeq(ws, ['from']);
     let name: string | undefined;
     if (t >= 1 && t <= 2 && link === t + 2) name = ws[t + 1];
-    else if (t >= 1 && link === t + 1 && t >= 2) name = ws[t - 1]; // "add the work tag to X"
+    else if (t >= 1 && link === t + 1 && t >= 2)
+      name = ws[t - 1]; // "add the work tag to X"
     else if (hash && link >= 2 && words(text)[1] === tagWord(hash[1]?.toLowerCase())) name = hash[1];
     if (name && link > 0 && link < ws.length - 1) {
       const target = ref(text, link + 1, undefined, quotes);
@@ -152,21 +279,33 @@ function readStatus(text: string, ws: string[], quotes: readonly string[]): Inte
   // "mark X as done" / "mark X as not done" / "mark X done"
   if (first === 'mark' || first === 'set' || first === 'flag') {
     const nd = endsWith(ws, NOT_DONE);
-    if (nd) return { kind: 'complete', ref: ref(text, 1, trimAs(ws, ws.length - nd), quotes), completed: false };
+    if (nd)
+      return { kind: 'complete', ref: ref(text, 1, trimAs(ws, ws.length - nd), quotes), completed: false };
     const d = endsWith(ws, DONE);
     if (d) return { kind: 'complete', ref: ref(text, 1, trimAs(ws, ws.length - d), quotes), completed: true };
   }
   // "put X back", "X is not done", "X isn't done yet"
-  if (first === 'put' && ws[ws.length - 1] === 'back') return { kind: 'complete', ref: ref(text, 1, ws.length - 1, quotes), completed: false };
-  const notDone = findLastSeq(ws, ['is', 'not', 'done']) >= 0 ? findLastSeq(ws, ['is', 'not', 'done']) : findLastSeq(ws, ["isn't", 'done']);
-  if (notDone > 0 && notDone + (ws[notDone] === 'is' ? 3 : 2) >= ws.length - 1) return { kind: 'complete', ref: ref(text, 0, notDone, quotes), completed: false };
+  if (first === 'put' && ws[ws.length - 1] === 'back')
+    return { kind: 'complete', ref: ref(text, 1, ws.length - 1, quotes), completed: false };
+  const notDone =
+    findLastSeq(ws, ['is', 'not', 'done']) >= 0
+      ? findLastSeq(ws, ['is', 'not', 'done'])
+      : findLastSeq(ws, ["isn't", 'done']);
+  if (notDone > 0 && notDone + (ws[notDone] === 'is' ? 3 : 2) >= ws.length - 1)
+    return { kind: 'complete', ref: ref(text, 0, notDone, quotes), completed: false };
   let k = startsWithPhrase(ws, REOPEN_VERBS);
   if (k && ws.length > k) return { kind: 'complete', ref: ref(text, k, undefined, quotes), completed: false };
   k = startsWithPhrase(ws, COMPLETE_VERBS);
   if (k && ws.length > k) {
     let end = ws.length;
     if (['off', 'out'].includes(ws[end - 1] ?? '')) end--;
-    const asDone = endsWith(ws.slice(0, end), ['as done', 'as complete', 'as completed', 'as finished', 'now']);
+    const asDone = endsWith(ws.slice(0, end), [
+      'as done',
+      'as complete',
+      'as completed',
+      'as finished',
+      'now',
+    ]);
     end -= asDone;
     if (end > k) return { kind: 'complete', ref: ref(text, k, end, quotes), completed: true };
   }
@@ -175,11 +314,32 @@ function readStatus(text: string, ws: string[], quotes: readonly string[]): Inte
     return { kind: 'complete', ref: ref(text, 1, ws.length - 1, quotes), completed: true };
   }
   // "X is done", "X done", "finished X" handled above; "X is finished now"
-  let tail = endsWith(ws, DONE.map((d) => `is ${d}`).concat(DONE.map((d) => `are ${d}`), DONE.map((d) => `is ${d} now`), DONE.map((d) => `is now ${d}`), ['done', 'is done now', 'all done', 'is all done']));
-  if (tail && ws.length > tail) return { kind: 'complete', ref: ref(text, 0, ws.length - tail, quotes), completed: true };
+  let tail = endsWith(
+    ws,
+    DONE.map((d) => `is ${d}`).concat(
+      DONE.map((d) => `are ${d}`),
+      DONE.map((d) => `is ${d} now`),
+      DONE.map((d) => `is now ${d}`),
+      ['done', 'is done now', 'all done', 'is all done'],
+    ),
+  );
+  if (tail && ws.length > tail)
+    return { kind: 'complete', ref: ref(text, 0, ws.length - tail, quotes), completed: true };
   k = startsWithPhrase(ws, DELETE_VERBS);
   if (k && ws.length > k && !(ws[k] === 'the' && ws[k + 1] === 'due')) {
-    tail = endsWith(ws, ['from my list', 'from the list', 'off my list', 'from my tasks', 'from my todo list', 'from the todo list', 'from my to-do list', 'off the list', 'too', 'as well', 'out']);
+    tail = endsWith(ws, [
+      'from my list',
+      'from the list',
+      'off my list',
+      'from my tasks',
+      'from my todo list',
+      'from the todo list',
+      'from my to-do list',
+      'off the list',
+      'too',
+      'as well',
+      'out',
+    ]);
     return { kind: 'delete', ref: ref(text, k, ws.length - tail, quotes) };
   }
   return undefined;
@@ -192,7 +352,19 @@ function readRename(text: string, ws: string[], quotes: readonly string[], clock
   let from = 0;
   if (['rename', 'retitle', 'retitled'].includes(first)) from = 1;
   else {
-    for (const lead of [['change', 'the', 'title', 'of'], ['change', 'the', 'name', 'of'], ['change', 'title', 'of'], ['edit', 'the', 'title', 'of'], ['update', 'the', 'title', 'of'], ['change', 'the', 'wording', 'of'], ['change'], ['edit'], ['update'], ['reword'], ['call']]) {
+    for (const lead of [
+      ['change', 'the', 'title', 'of'],
+      ['change', 'the', 'name', 'of'],
+      ['change', 'title', 'of'],
+      ['edit', 'the', 'title', 'of'],
+      ['update', 'the', 'title', 'of'],
+      ['change', 'the', 'wording', 'of'],
+      ['change'],
+      ['edit'],
+      ['update'],
+      ['reword'],
+      ['call'],
+    ]) {
       if (findSeq(ws, lead) === 0) {
         from = lead.length;
         break;

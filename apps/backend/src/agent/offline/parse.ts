@@ -24,10 +24,14 @@ import { normalize, restoreQuotes, words } from './text.js';
 
 export const MAX_CLAUSES = 3;
 
-const GREETINGS = /^(?:hi|hello|hey|hiya|howdy|yo|heya|good (?:morning|afternoon|evening)|hi there|hello there|hey there)$/;
-const THANKS = /^(?:thanks|thank you|thx|ty|cheers|great|perfect|cool|nice|awesome|ok thanks|okay thanks|thanks a lot|thank you so much|great thanks|perfect thanks|nice one|good job|well done|that's great|love it)$/;
-const HELP = /^(?:help|what can you do|how does this work|what do you do|what are you|who are you|how do i use this|what can i say|commands|options|how do i .+|can i .+|is it possible to .+)$/;
-const UNDO = /^(?:undo|undo that|undo it|undo this|undo the last (?:thing|change|action|step)|undo last|take that back|revert|revert that|revert it|oops undo|oops undo that|never mind undo that|cancel that|reverse that)$/;
+const GREETINGS =
+  /^(?:hi|hello|hey|hiya|howdy|yo|heya|good (?:morning|afternoon|evening)|hi there|hello there|hey there)$/;
+const THANKS =
+  /^(?:thanks|thank you|thx|ty|cheers|great|perfect|cool|nice|awesome|ok thanks|okay thanks|thanks a lot|thank you so much|great thanks|perfect thanks|nice one|good job|well done|that's great|love it)$/;
+const HELP =
+  /^(?:help|what can you do|how does this work|what do you do|what are you|who are you|how do i use this|what can i say|commands|options|how do i .+|can i .+|is it possible to .+)$/;
+const UNDO =
+  /^(?:undo|undo that|undo it|undo this|undo the last (?:thing|change|action|step)|undo last|take that back|revert|revert that|revert it|oops undo|oops undo that|never mind undo that|cancel that|reverse that)$/;
 
 /** Split points: "and", "then", "also", ",", ";" or a sentence end, when a new request follows. */
 function splitClauses(text: string): string[] {
@@ -45,7 +49,13 @@ function splitClauses(text: string): string[] {
     } else if (!/[,;.!?]/.test(between)) continue;
     if (next >= sp.length) continue;
     const rest = ws.slice(next);
-    if (startsWithPhrase(rest, CLAUSE_STARTERS) || startsWithPhrase(rest, ADD_PREFIXES.filter((p) => p.includes(' ')))) {
+    if (
+      startsWithPhrase(rest, CLAUSE_STARTERS) ||
+      startsWithPhrase(
+        rest,
+        ADD_PREFIXES.filter((p) => p.includes(' ')),
+      )
+    ) {
       // "make it …" only after a request, never "make" inside a title ("add make dinner")
       if (rest[0] === 'make' && !['it', 'that', 'this', 'them'].includes(rest[1] ?? '')) continue;
       cuts.push(i);
@@ -88,7 +98,8 @@ export function parseClause(raw: string, quotes: readonly string[], clock: Clock
     const edit = readEdit(text, quotes, clock);
     if (edit) return edit;
   }
-  if (/^(?:urgent|important|asap)\s*[:!-]/i.test(text)) return { kind: 'add', ...parseTaskDetails(text, quotes, clock) };
+  if (/^(?:urgent|important|asap)\s*[:!-]/i.test(text))
+    return { kind: 'add', ...parseTaskDetails(text, quotes, clock) };
   // New tasks first: "remind me to …", "add …" (but "add the tag x to …" is an edit).
   const prefix = startsWithPhrase(ws, ADD_PREFIXES);
   if (prefix) {
@@ -113,7 +124,22 @@ export function parseClause(raw: string, quotes: readonly string[], clock: Clock
 }
 
 /** Words that make no request on their own ("oops, undo" is an undo). */
-const FILLER_ONLY = new Set(['oops', 'ok', 'okay', 'so', 'well', 'hmm', 'actually', 'wait', 'sorry', 'please', 'and', 'oh', 'um', 'uh']);
+const FILLER_ONLY = new Set([
+  'oops',
+  'ok',
+  'okay',
+  'so',
+  'well',
+  'hmm',
+  'actually',
+  'wait',
+  'sorry',
+  'please',
+  'and',
+  'oh',
+  'um',
+  'uh',
+]);
 
 /** A message → its intents, in order (one for most messages; a compound request gives more). */
 export function parseMessage(input: string, clock: Clock): Intent[] {

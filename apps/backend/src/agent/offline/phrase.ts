@@ -12,7 +12,8 @@ const WORD = /[\p{L}\p{N}\uE000]+(?:['-][\p{L}\p{N}]+)*/gu;
 
 export function spans(text: string): WordSpan[] {
   const out: WordSpan[] = [];
-  for (const m of text.matchAll(WORD)) out.push({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(WORD))
+    out.push({ w: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
   return out;
 }
 
@@ -55,7 +56,8 @@ export function stripLeading(text: string, phrases: readonly string[], rounds = 
     let k = 0;
     for (const p of phrases) {
       const pw = p.split(' ');
-      if (pw.length > k && pw.length <= ws.length && pw.every((w, j) => ws[j] === w.replace(/:$/, ''))) k = pw.length;
+      if (pw.length > k && pw.length <= ws.length && pw.every((w, j) => ws[j] === w.replace(/:$/, '')))
+        k = pw.length;
     }
     if (!k || k === ws.length) break;
     t = afterWords(t, k);

@@ -1,5 +1,5 @@
-import type { Clock } from './dates.js';
 import type { TaskView, ToolResult, Turn } from './conversation.js';
+import type { Clock } from './dates.js';
 import { parseTaskDetails } from './details.js';
 import type { Intent } from './intent.js';
 import { parseMessage } from './parse.js';
@@ -35,8 +35,11 @@ const uniq = (xs: string[]) => [...new Set(xs)];
 function decide(intent: Intent, t: TaskView): Outcome {
   switch (intent.kind) {
     case 'complete':
-      if (t.completed === intent.completed) return { say: `“${t.title}” is already ${t.completed ? 'done' : 'open'}.` };
-      return intent.completed ? { call: 'complete_task', args: { id: t.id, completed: true } } : { call: 'reopen_task', args: { id: t.id } };
+      if (t.completed === intent.completed)
+        return { say: `“${t.title}” is already ${t.completed ? 'done' : 'open'}.` };
+      return intent.completed
+        ? { call: 'complete_task', args: { id: t.id, completed: true } }
+        : { call: 'reopen_task', args: { id: t.id } };
     case 'delete':
       return { call: 'delete_task', args: { id: t.id } };
     case 'rename':
@@ -69,10 +72,16 @@ export function bulkWhat(r: ToolResult): string {
   return filterWords(r.name === 'complete_tasks' ? { ...r.args, status: undefined } : r.args);
 }
 
-function planBulk(intent: Intent & { ref: Ref }, prior: readonly ToolResult[], mine: readonly ToolResult[]): Outcome {
+function planBulk(
+  intent: Intent & { ref: Ref },
+  prior: readonly ToolResult[],
+  mine: readonly ToolResult[],
+): Outcome {
   if (intent.ref.kind !== 'bulk') return { say: HELP };
   if (intent.kind !== 'complete' && intent.kind !== 'delete') {
-    return { say: 'I can complete, reopen or delete many tasks at once, but change them one at a time. Which task do you mean?' };
+    return {
+      say: 'I can complete, reopen or delete many tasks at once, but change them one at a time. Which task do you mean?',
+    };
   }
   const done = mine.find((r) => r.name === 'complete_tasks' || r.name === 'delete_tasks');
   if (done) return { say: bulkText(done, bulkWhat(done)) };
@@ -80,7 +89,10 @@ function planBulk(intent: Intent & { ref: Ref }, prior: readonly ToolResult[], m
   const args: Record<string, unknown> = {};
   if (f.them) {
     const list = lastShownList(prior);
-    if (!list?.length) return { say: 'Which tasks do you mean? Say “show my tasks” first, or describe them (“all completed tasks”).' };
+    if (!list?.length)
+      return {
+        say: 'Which tasks do you mean? Say “show my tasks” first, or describe them (“all completed tasks”).',
+      };
     args.ids = list.map((t) => t.id);
   }
   if (f.word) {
@@ -92,12 +104,18 @@ function planBulk(intent: Intent & { ref: Ref }, prior: readonly ToolResult[], m
   }
   if (f.tag) args.tag = f.tag;
   if (f.priority) args.priority = f.priority;
-  if (intent.kind === 'complete') return { call: 'complete_tasks', args: { completed: intent.completed, ...args } };
+  if (intent.kind === 'complete')
+    return { call: 'complete_tasks', args: { completed: intent.completed, ...args } };
   return { call: 'delete_tasks', args: { status: f.status ?? 'all', ...args } };
 }
 
 /** Plans one intent given what the tools answered before it (`prior`) and for it (`mine`). */
-export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: readonly ToolResult[], clock: Clock): Outcome {
+export function planIntent(
+  intent: Intent,
+  prior: readonly ToolResult[],
+  mine: readonly ToolResult[],
+  clock: Clock,
+): Outcome {
   switch (intent.kind) {
     case 'greet':
       return { say: `Hi! ${HELP}` };
@@ -110,8 +128,12 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
       return { say: 'Okay. What would you like to do with your tasks?' };
     case 'unknown': {
       const text = intent.text.trim();
-      if (!text || intent.question || /\?\s*$/.test(text) || text.length > 120) return { say: `I can only help with your tasks. ${HELP}` };
-      return { say: `I'm not sure what you mean by “${text}”. Should I add it as a task? (yes/no)`, pending: { kind: 'add-unknown', text } };
+      if (!text || intent.question || /\?\s*$/.test(text) || text.length > 120)
+        return { say: `I can only help with your tasks. ${HELP}` };
+      return {
+        say: `I'm not sure what you mean by “${text}”. Should I add it as a task? (yes/no)`,
+        pending: { kind: 'add-unknown', text },
+      };
     }
     case 'add': {
       const done = mine.find((r) => r.name === 'add_task');
@@ -125,7 +147,8 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
     }
     case 'list': {
       const done = mine.find((r) => r.name === 'list_tasks');
-      if (done) return { say: done.out.ok === false ? taskText(intent, done, clock) : listText(intent, done, clock) };
+      if (done)
+        return { say: done.out.ok === false ? taskText(intent, done, clock) : listText(intent, done, clock) };
       const args: Record<string, unknown> = {};
       for (const k of ['status', 'priority', 'tag', 'q', 'sort'] as const) if (intent[k]) args[k] = intent[k];
       if (intent.due) Object.assign(args, { status: 'open', sort: 'due', limit: 50 });
@@ -134,14 +157,28 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
     case 'count': {
       const done = lookupIn(mine);
       if (done) return { say: countText(done, intent.status) };
-      return { call: 'list_tasks', args: { ...(intent.status ? { status: intent.status } : {}), limit: LOOKUP_LIMIT } };
+      return {
+        call: 'list_tasks',
+        args: { ...(intent.status ? { status: intent.status } : {}), limit: LOOKUP_LIMIT },
+      };
     }
     case 'ask': {
       const res = resolve(intent.ref, prior, mine);
       if ('call' in res) return res;
-      if ('ask' in res) return { say: res.ask, ...(res.candidates.length ? { pending: { kind: 'choose', intent, candidates: res.candidates } } : {}) };
+      if ('ask' in res)
+        return {
+          say: res.ask,
+          ...(res.candidates.length
+            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
+            : {}),
+        };
       if ('missing' in res) {
-        return { say: intent.about === 'exists' && intent.ref.kind === 'title' ? `No, I couldn't find “${intent.ref.text}” on your list.` : res.missing };
+        return {
+          say:
+            intent.about === 'exists' && intent.ref.kind === 'title'
+              ? `No, I couldn't find “${intent.ref.text}” on your list.`
+              : res.missing,
+        };
       }
       return { say: answerText(intent.about, res.tasks[0] as TaskView, clock) };
     }
@@ -154,7 +191,13 @@ export function planIntent(intent: Intent, prior: readonly ToolResult[], mine: r
       const prefer = intent.kind === 'complete' ? !intent.completed : undefined;
       const res = resolve(intent.ref, prior, lists, prefer);
       if ('call' in res) return res;
-      if ('ask' in res) return { say: res.ask, ...(res.candidates.length ? { pending: { kind: 'choose', intent, candidates: res.candidates } } : {}) };
+      if ('ask' in res)
+        return {
+          say: res.ask,
+          ...(res.candidates.length
+            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
+            : {}),
+        };
       if ('missing' in res) return { say: res.missing };
       const texts: string[] = [];
       let next = 0;
@@ -206,7 +249,12 @@ export function planTurn(
 function pick(text: string, candidates: readonly TaskView[]): TaskView[] | undefined {
   const { text: t, quotes } = normalize(text);
   const ref = parseRef(t, quotes);
-  if (ref.kind === 'number') return ref.n === -1 ? candidates.slice(-1) : candidates[ref.n - 1] ? [candidates[ref.n - 1] as TaskView] : undefined;
+  if (ref.kind === 'number')
+    return ref.n === -1
+      ? candidates.slice(-1)
+      : candidates[ref.n - 1]
+        ? [candidates[ref.n - 1] as TaskView]
+        : undefined;
   if (ref.kind === 'numbers') {
     const got = ref.ns.map((n) => candidates[n - 1]).filter((x): x is TaskView => x !== undefined);
     return got.length === ref.ns.length ? got : undefined;
@@ -230,7 +278,11 @@ export function nextStep(turns: readonly Turn[], clock: Clock): Step {
   if (prev && single) {
     // A destructive bulk operation asked for a confirmation in the previous turn.
     const last = prev.results[prev.results.length - 1];
-    if (last?.name === 'delete_tasks' && last.out.pending && (single.kind === 'yes' || single.kind === 'no')) {
+    if (
+      last?.name === 'delete_tasks' &&
+      last.out.pending &&
+      (single.kind === 'yes' || single.kind === 'no')
+    ) {
       if (single.kind === 'no') return { say: "OK, I didn't delete anything." };
       const done = current.results.find((r) => r.name === 'delete_tasks');
       if (done) return { say: bulkText(done, bulkWhat(done)) };
@@ -241,7 +293,10 @@ export function nextStep(turns: readonly Turn[], clock: Clock): Step {
     const before = turns.slice(0, -2).flatMap((t) => t.results);
     const asked = planTurn(parseMessage(prev.userText, clock), before, prev.results, clock).pending;
     if (asked?.kind === 'choose' && (single.kind === 'unknown' || single.kind === 'yes')) {
-      const chosen = single.kind === 'yes' && asked.candidates.length === 1 ? asked.candidates : pick(current.userText, asked.candidates);
+      const chosen =
+        single.kind === 'yes' && asked.candidates.length === 1
+          ? asked.candidates
+          : pick(current.userText, asked.candidates);
       if (chosen) {
         const intent = { ...asked.intent, ref: { kind: 'picked', tasks: chosen } } as Intent;
         return planTurn([intent], earlier, current.results, clock).step;
@@ -250,14 +305,22 @@ export function nextStep(turns: readonly Turn[], clock: Clock): Step {
     if (asked?.kind === 'add-unknown' && (single.kind === 'yes' || single.kind === 'no')) {
       if (single.kind === 'no') return { say: 'OK. What would you like to do?' };
       const { text, quotes } = normalize(asked.text);
-      return planTurn([{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }], earlier, current.results, clock).step;
+      return planTurn(
+        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
+        earlier,
+        current.results,
+        clock,
+      ).step;
     }
     if (asked?.kind === 'title' && single.kind === 'unknown') {
       const { text, quotes } = normalize(current.userText);
-      return planTurn([{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }], earlier, current.results, clock).step;
+      return planTurn(
+        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
+        earlier,
+        current.results,
+        clock,
+      ).step;
     }
   }
   return planTurn(intents, earlier, current.results, clock).step;
 }
-
-

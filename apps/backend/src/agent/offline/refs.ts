@@ -67,21 +67,124 @@ const IT = new Set([
   'it again',
 ]);
 
-const OPEN_WORDS = new Set(['open', 'pending', 'remaining', 'unfinished', 'incomplete', 'active', 'outstanding', 'left', 'undone', 'current']);
-const DONE_WORDS = new Set(['completed', 'complete', 'done', 'finished', 'checked', 'ticked', 'closed', 'old']);
-const ALL_WORDS = new Set(['all', 'everything', 'every', 'each', 'them', 'those', 'these', 'both', 'entire', 'whole']);
+const OPEN_WORDS = new Set([
+  'open',
+  'pending',
+  'remaining',
+  'unfinished',
+  'incomplete',
+  'active',
+  'outstanding',
+  'left',
+  'undone',
+  'current',
+]);
+const DONE_WORDS = new Set([
+  'completed',
+  'complete',
+  'done',
+  'finished',
+  'checked',
+  'ticked',
+  'closed',
+  'old',
+]);
+const ALL_WORDS = new Set([
+  'all',
+  'everything',
+  'every',
+  'each',
+  'them',
+  'those',
+  'these',
+  'both',
+  'entire',
+  'whole',
+]);
 const NOISE = new Set([
-  'the', 'my', 'of', 'a', 'an', 'tasks', 'task', 'todos', 'todo', 'items', 'item', 'ones', 'things', 'stuff',
-  'list', 'on', 'in', 'from', 'i', 'have', 'that', 'are', 'is', 'off', 'as', 'priority', 'tagged', 'with', 'tag',
-  'to-dos', 'to', 'do', 'out', 'entries', 'tickets', 'jobs', 'already', 'now', 'at', 'once', 'up',
+  'the',
+  'my',
+  'of',
+  'a',
+  'an',
+  'tasks',
+  'task',
+  'todos',
+  'todo',
+  'items',
+  'item',
+  'ones',
+  'things',
+  'stuff',
+  'list',
+  'on',
+  'in',
+  'from',
+  'i',
+  'have',
+  'that',
+  'are',
+  'is',
+  'off',
+  'as',
+  'priority',
+  'tagged',
+  'with',
+  'tag',
+  'to-dos',
+  'to',
+  'do',
+  'out',
+  'entries',
+  'tickets',
+  'jobs',
+  'already',
+  'now',
+  'at',
+  'once',
+  'up',
 ]);
 const PLURALS = new Set(['tasks', 'todos', 'to-dos', 'items', 'ones', 'things', 'entries', 'jobs']);
 
-const REF_LEAD = ['the task called', 'the task named', 'the one called', 'the one about', 'the one named', 'task called', 'the task', 'task', 'the todo', 'the item', 'item', 'the', 'my', 'a', 'an', 'number', 'no'];
+const REF_LEAD = [
+  'the task called',
+  'the task named',
+  'the one called',
+  'the one about',
+  'the one named',
+  'task called',
+  'the task',
+  'task',
+  'the todo',
+  'the item',
+  'item',
+  'the',
+  'my',
+  'a',
+  'an',
+  'number',
+  'no',
+];
 const REF_TAIL = [
   ...TRAILING_FILLERS,
-  'from my list', 'from the list', 'off my list', 'off the list', 'on my list', 'from my tasks', 'from my todo list',
-  'from my to-do list', 'off', 'task', 'todo', 'to-do', 'item', 'one', 'as well', 'too', 'already', 'yet',
+  'from my list',
+  'from the list',
+  'off my list',
+  'off the list',
+  'on my list',
+  'from my tasks',
+  'from my todo list',
+  'from my to-do list',
+  'off',
+  'task',
+  'todo',
+  'to-do',
+  'item',
+  'one',
+  'as well',
+  'too',
+  'already',
+  'yet',
 ];
 
 function bulk(ws: string[]): BulkFilter | undefined {
@@ -97,11 +200,13 @@ function bulk(ws: string[]): BulkFilter | undefined {
     else if ((w === 'tagged' || w === 'tag') && next) {
       filter.tag = next.replace(/^#/, '');
       i++;
-    } else if (PRIORITY_WORD[w] && (next === 'priority' || w === 'urgent' || w === 'important')) filter.priority = PRIORITY_WORD[w];
+    } else if (PRIORITY_WORD[w] && (next === 'priority' || w === 'urgent' || w === 'important'))
+      filter.priority = PRIORITY_WORD[w];
     else if (w === 'them' || w === 'those' || w === 'these' || w === 'both') filter.them = true;
     else if (!ALL_WORDS.has(w) && !NOISE.has(w)) rest.push(w);
   }
-  if (!hasAll && !(hasPlural && (filter.status || filter.priority || filter.tag || rest.length === 1))) return undefined;
+  if (!hasAll && !(hasPlural && (filter.status || filter.priority || filter.tag || rest.length === 1)))
+    return undefined;
   if (rest.length > 1) return undefined;
   if (rest[0]) filter.word = rest[0];
   if (filter.them && (filter.status || filter.priority || filter.tag || filter.word)) filter.them = undefined;
@@ -132,12 +237,31 @@ export function parseRef(raw: string, quotes: readonly string[]): Ref {
   for (const w of ws) {
     const n = ordinalOrNumber(w);
     if (n !== undefined && !(w === 'one' && nums.length > 0)) nums.push(n);
-    else if (!['the', 'task', 'tasks', 'number', 'numbers', 'no', 'item', 'items', 'and', '&', 'one', 'ones', 'todo', 'nos', 'both'].includes(w)) {
+    else if (
+      ![
+        'the',
+        'task',
+        'tasks',
+        'number',
+        'numbers',
+        'no',
+        'item',
+        'items',
+        'and',
+        '&',
+        'one',
+        'ones',
+        'todo',
+        'nos',
+        'both',
+      ].includes(w)
+    ) {
       onlyNumbers = false;
       break;
     }
   }
-  if (onlyNumbers && nums.length === 1 && !(ws.length === 1 && ws[0] === 'one')) return { kind: 'number', n: nums[0] as number };
+  if (onlyNumbers && nums.length === 1 && !(ws.length === 1 && ws[0] === 'one'))
+    return { kind: 'number', n: nums[0] as number };
   if (onlyNumbers && nums.length > 1) return { kind: 'numbers', ns: [...new Set(nums)] };
   const b = bulk(ws);
   if (b) return { kind: 'bulk', filter: b };

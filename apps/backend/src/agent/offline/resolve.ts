@@ -18,7 +18,8 @@ export type Resolution =
 export function lastShownList(results: readonly ToolResult[]): TaskView[] | undefined {
   for (let i = results.length - 1; i >= 0; i--) {
     const r = results[i] as ToolResult;
-    if (r.name === 'list_tasks' && r.out.ok !== false && !isLookup(r)) return (r.out.tasks as TaskView[] | undefined) ?? [];
+    if (r.name === 'list_tasks' && r.out.ok !== false && !isLookup(r))
+      return (r.out.tasks as TaskView[] | undefined) ?? [];
   }
   return undefined;
 }
@@ -87,19 +88,27 @@ export function resolve(
       return { tasks: ref.tasks };
     case 'it': {
       const t = lastTouched(all);
-      return t ? { tasks: [t] } : { ask: 'Which task do you mean? You can say its number from the list or part of its title.', candidates: [] };
+      return t
+        ? { tasks: [t] }
+        : {
+            ask: 'Which task do you mean? You can say its number from the list or part of its title.',
+            candidates: [],
+          };
     }
     case 'number':
     case 'numbers': {
       const list = lastShownList(all);
       if (!list) {
-        return mine.some((r) => r.name === 'list_tasks') ? { missing: 'You have no tasks yet.' } : { call: 'list_tasks', args: {} };
+        return mine.some((r) => r.name === 'list_tasks')
+          ? { missing: 'You have no tasks yet.' }
+          : { call: 'list_tasks', args: {} };
       }
       const ns = ref.kind === 'number' ? [ref.n] : ref.ns;
       const tasks: TaskView[] = [];
       for (const n of ns) {
         const task = list[(n === -1 ? list.length : n) - 1];
-        if (!task) return { missing: `There is no task number ${n} in the last list (it had ${list.length}).` };
+        if (!task)
+          return { missing: `There is no task number ${n} in the last list (it had ${list.length}).` };
         tasks.push(task);
       }
       return { tasks };

@@ -17,7 +17,15 @@ export interface Normalized {
   quotes: string[];
 }
 
-const OPENING: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', "'": "'", '‘': '’', '`': '`' };
+const OPENING: Record<string, string> = {
+  '"': '"',
+  '“': '”',
+  '„': '“',
+  '«': '»',
+  "'": "'",
+  '‘': '’',
+  '`': '`',
+};
 
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 

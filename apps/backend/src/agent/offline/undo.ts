@@ -1,5 +1,5 @@
-import type { Clock } from './dates.js';
 import type { TaskView, ToolResult } from './conversation.js';
+import type { Clock } from './dates.js';
 import { bulkText, taskText } from './reply.js';
 
 /**
@@ -8,7 +8,15 @@ import { bulkText, taskText } from './reply.js';
  * the task as an earlier tool result showed it. Deleting many cannot be undone.
  */
 
-const WRITES = new Set(['add_task', 'complete_task', 'reopen_task', 'update_task', 'delete_task', 'complete_tasks', 'delete_tasks']);
+const WRITES = new Set([
+  'add_task',
+  'complete_task',
+  'reopen_task',
+  'update_task',
+  'delete_task',
+  'complete_tasks',
+  'delete_tasks',
+]);
 
 type Outcome = { call: string; args: Record<string, unknown> } | { say: string };
 
@@ -30,11 +38,20 @@ export function planUndo(prior: readonly ToolResult[], mine: readonly ToolResult
   if (done) {
     if (done.name === 'complete_tasks') return { say: bulkText(done, '') };
     const task = done.out.task as TaskView | undefined;
-    if (done.name === 'update_task' && done.out.ok !== false && task) return { say: `Changed “${task.title}” back.` };
+    if (done.name === 'update_task' && done.out.ok !== false && task)
+      return { say: `Changed “${task.title}” back.` };
     return { say: taskText(undoIntent, done, clock) };
   }
   let i = prior.length - 1;
-  while (i >= 0 && !(WRITES.has((prior[i] as ToolResult).name) && (prior[i] as ToolResult).out.ok !== false && !(prior[i] as ToolResult).out.pending)) i--;
+  while (
+    i >= 0 &&
+    !(
+      WRITES.has((prior[i] as ToolResult).name) &&
+      (prior[i] as ToolResult).out.ok !== false &&
+      !(prior[i] as ToolResult).out.pending
+    )
+  )
+    i--;
   const last = prior[i];
   if (!last) return { say: "There's nothing to undo." };
   const task = last.out.task as TaskView | undefined;
@@ -44,10 +61,17 @@ export function planUndo(prior: readonly ToolResult[], mine: readonly ToolResult
     case 'complete_task':
     case 'reopen_task':
       if (!task) return { say: "There's nothing to undo." };
-      return task.completed ? { call: 'reopen_task', args: { id: task.id } } : { call: 'complete_task', args: { id: task.id, completed: true } };
+      return task.completed
+        ? { call: 'reopen_task', args: { id: task.id } }
+        : { call: 'complete_task', args: { id: task.id, completed: true } };
     case 'delete_task': {
       if (!task) return { say: "There's nothing to undo." };
-      const args: Record<string, unknown> = { title: task.title, priority: task.priority, tags: task.tags, dueAt: task.dueAt };
+      const args: Record<string, unknown> = {
+        title: task.title,
+        priority: task.priority,
+        tags: task.tags,
+        dueAt: task.dueAt,
+      };
       if (task.description) args.description = task.description;
       return { call: 'add_task', args };
     }
@@ -65,7 +89,9 @@ export function planUndo(prior: readonly ToolResult[], mine: readonly ToolResult
       if (old.priority !== task.priority) args.priority = old.priority;
       if ((old.dueAt ?? null) !== (task.dueAt ?? null)) args.dueAt = old.dueAt ?? null;
       if (old.tags.join('\u0000') !== task.tags.join('\u0000')) args.tags = old.tags;
-      return Object.keys(args).length > 1 ? { call: 'update_task', args } : { say: 'Nothing changed there, so there is nothing to undo.' };
+      return Object.keys(args).length > 1
+        ? { call: 'update_task', args }
+        : { say: 'Nothing changed there, so there is nothing to undo.' };
     }
     default:
       return { say: `I can't bring back deleted tasks (${Number(last.out.count ?? 0)} were deleted).` };
