@@ -3,7 +3,8 @@ import { editDistance } from './text.js';
 
 /**
  * The offline model's vocabulary: fillers people wrap requests in, the command verbs and their
- * synonyms, priority words, yes and no. Plain data, matched word by word.
+ * synonyms, priority words, yes and no. Plain data, matched word by word. Over 300 lines because
+ * the formatter puts each word of a list on its own line: it is a word list, not logic.
  */
 
 /** Said before a request and meaning nothing for it ("please", "could you", "hey, so"). */

@@ -1,11 +1,12 @@
+import { bulkWhat, planBulk } from './bulk.js';
 import type { TaskView, ToolResult, Turn } from './conversation.js';
 import type { Clock } from './dates.js';
 import { parseTaskDetails } from './details.js';
 import type { Intent } from './intent.js';
 import { parseMessage } from './parse.js';
-import { parseRef, type Ref } from './refs.js';
+import { parseRef } from './refs.js';
 import { answerText, bulkText, countText, HELP, listText, taskText } from './reply.js';
-import { LOOKUP_LIMIT, lastShownList, lookupIn, matchTitle, resolve } from './resolve.js';
+import { LOOKUP_LIMIT, lookupIn, matchTitle, resolve } from './resolve.js';
 import { normalize } from './text.js';
 import { planUndo } from './undo.js';
 
@@ -56,57 +57,6 @@ function decide(intent: Intent, t: TaskView): Outcome {
     default:
       return { say: HELP };
   }
-}
-
-function filterWords(args: Record<string, unknown>): string {
-  const bits: string[] = [];
-  if (args.status === 'done') bits.push('completed');
-  if (args.status === 'open') bits.push('open');
-  if (args.priority) bits.push(`${args.priority} priority`);
-  if (args.tag) bits.push(`#${args.tag}`);
-  if (args.q) bits.push(`“${args.q}”`);
-  return bits.length ? `${bits.join(' ')} ` : '';
-}
-
-export function bulkWhat(r: ToolResult): string {
-  return filterWords(r.name === 'complete_tasks' ? { ...r.args, status: undefined } : r.args);
-}
-
-function planBulk(
-  intent: Intent & { ref: Ref },
-  prior: readonly ToolResult[],
-  mine: readonly ToolResult[],
-): Outcome {
-  if (intent.ref.kind !== 'bulk') return { say: HELP };
-  if (intent.kind !== 'complete' && intent.kind !== 'delete') {
-    return {
-      say: 'I can complete, reopen or delete many tasks at once, but change them one at a time. Which task do you mean?',
-    };
-  }
-  const done = mine.find((r) => r.name === 'complete_tasks' || r.name === 'delete_tasks');
-  if (done) return { say: bulkText(done, bulkWhat(done)) };
-  const f = intent.ref.filter;
-  const args: Record<string, unknown> = {};
-  if (f.them) {
-    const list = lastShownList(prior);
-    if (!list?.length)
-      return {
-        say: 'Which tasks do you mean? Say “show my tasks” first, or describe them (“all completed tasks”).',
-      };
-    args.ids = list.map((t) => t.id);
-  }
-  if (f.word) {
-    const lookup = lookupIn(mine);
-    if (!lookup) return { call: 'list_tasks', args: { limit: LOOKUP_LIMIT } };
-    const tasks = (lookup.out.tasks as TaskView[] | undefined) ?? [];
-    if (tasks.some((t) => t.tags.includes(f.word as string))) args.tag = f.word;
-    else args.q = f.word;
-  }
-  if (f.tag) args.tag = f.tag;
-  if (f.priority) args.priority = f.priority;
-  if (intent.kind === 'complete')
-    return { call: 'complete_tasks', args: { completed: intent.completed, ...args } };
-  return { call: 'delete_tasks', args: { status: f.status ?? 'all', ...args } };
 }
 
 /** Plans one intent given what the tools answered before it (`prior`) and for it (`mine`). */
