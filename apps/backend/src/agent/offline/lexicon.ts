@@ -301,7 +301,13 @@ const COMMAND_WORDS = [
 ];
 
 /** Short first words that are typos of a command word too often to ask about. */
-const SHORT_TYPOS: Record<string, string> = { ad: 'add', addd: 'add', dlete: 'delete', del: 'delete' };
+const SHORT_TYPOS: Record<string, string> = {
+  ad: 'add',
+  addd: 'add',
+  dlete: 'delete',
+  del: 'delete',
+  'un-do': 'undo',
+};
 
 /** The first word corrected when it is one typo away from a command word ("delte", "compelte"). */
 export function correctFirstWord(w: string): string {

@@ -31,7 +31,7 @@ const THANKS =
 const HELP =
   /^(?:help|what can you do|how does this work|what do you do|what are you|who are you|how do i use this|what can i say|commands|options|how do i .+|can i .+|is it possible to .+)$/;
 const UNDO =
-  /^(?:undo|undo that|undo it|undo this|undo the last (?:thing|change|action|step)|undo last|take that back|revert|revert that|revert it|oops undo|oops undo that|never mind undo that|cancel that|reverse that)$/;
+  /^(?:undo|undo that|undo it|undo this|undo the last (?:thing|change|action|step|one)|undo last|take that back|revert|revert that|revert it|oops undo|oops undo that|never mind undo that|cancel that|reverse that)$/;
 
 /** Split points: "and", "then", "also", ",", ";" or a sentence end, when a new request follows. */
 function splitClauses(text: string): string[] {

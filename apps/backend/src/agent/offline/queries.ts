@@ -147,7 +147,8 @@ export function readList(text: string, quotes: readonly string[]): ListIntent | 
     /^(?:what(?:'s| is) on my (?:list|plate|agenda)|what do i (?:have|need) to do|what(?:'s| is) (?:left|pending|open|due|next|remaining|overdue)|what should i do)/.test(
       j,
     );
-  if (bare || plan || (starts.includes(first) && ws.some((w) => LISTY.has(w))))
+  const thereIs = /^(?:is|are) there (?:anything|any|something)\b/.test(j);
+  if (bare || plan || thereIs || (starts.includes(first) && ws.some((w) => LISTY.has(w))))
     return listFilters(text, quotes);
   return undefined;
 }

@@ -90,6 +90,9 @@ export function readStatus(text: string, ws: string[], quotes: readonly string[]
     const d = endsWith(ws, DONE);
     if (d) return { kind: 'complete', ref: ref(text, 1, trimAs(ws, ws.length - d), quotes), completed: true };
   }
+  // "take X off my list"
+  if (first === 'take' && ws.indexOf('off') > 1)
+    return { kind: 'delete', ref: ref(text, 1, ws.indexOf('off'), quotes) };
   // "put X back", "X is not done", "X isn't done yet"
   if (first === 'put' && ws[ws.length - 1] === 'back')
     return { kind: 'complete', ref: ref(text, 1, ws.length - 1, quotes), completed: false };
