@@ -1128,6 +1128,24 @@ const heldOut: Case[] = [
     reply: "couldn't find",
     expect: S,
   },
+  {
+    category: 'edit',
+    seed: change(S, 'book dentist appointment', { due: '2026-12-01' }),
+    say: ['push the dentist back a week'],
+    expect: change(S, 'book dentist appointment', { due: '2026-12-08' }),
+  },
+  {
+    category: 'edit',
+    seed: S,
+    say: ['delay pay rent by 2 days'],
+    expect: change(S, 'pay rent', { due: '2026-11-28' }),
+  },
+  {
+    category: 'edit',
+    seed: change(S, 'call mom', { due: '2026-11-30T18:00' }),
+    say: ['push call mom back by a day'],
+    expect: change(S, 'call mom', { due: '2026-12-01T18:00' }),
+  },
 ];
 
 export const CASES: Case[] = [

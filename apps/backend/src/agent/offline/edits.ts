@@ -79,6 +79,35 @@ function readPriority(text: string, ws: string[], quotes: readonly string[]): In
   return undefined;
 }
 
+const AMOUNT: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, couple: 2 };
+const UNIT_DAYS: Record<string, number> = { day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
+
+/** "push X back a week", "delay X by 2 days", "move X forward a day": relative to its due date. */
+function readShift(text: string, ws: string[], quotes: readonly string[]): Intent | undefined {
+  const first = ws[0] ?? '';
+  if (!['push', 'move', 'delay', 'postpone', 'bump', 'shift', 'defer', 'bring'].includes(first))
+    return undefined;
+  const n = ws.length;
+  const unit = UNIT_DAYS[ws[n - 1] ?? ''];
+  if (!unit) return undefined;
+  let i = n - 2;
+  const amountWord = ws[i] ?? '';
+  const amount = /^\d{1,3}$/.test(amountWord) ? Number(amountWord) : AMOUNT[amountWord];
+  if (!amount) return undefined;
+  if (ws[i - 1] === 'of' && ws[i - 2] === 'couple') i -= 2; // "a couple of days"
+  if (ws[i - 1] === 'a' && amountWord === 'couple') i--;
+  const dir = ws[i - 1] ?? '';
+  if (!['back', 'forward', 'by', 'out', 'ahead', 'earlier', 'later'].includes(dir)) return undefined;
+  const sign =
+    (dir === 'forward' || dir === 'earlier' || dir === 'ahead') && first === 'bring'
+      ? -1
+      : dir === 'earlier'
+        ? -1
+        : 1;
+  if (i - 1 <= 1) return undefined;
+  return { kind: 'due', ref: ref(text, 1, i - 1, quotes), dueAt: null, shiftDays: sign * amount * unit };
+}
+
 function readDue(text: string, ws: string[], quotes: readonly string[], clock: Clock): Intent | undefined {
   const first = ws[0] ?? '';
   // removing a due date
@@ -121,6 +150,8 @@ function readDue(text: string, ws: string[], quotes: readonly string[], clock: C
     ].includes(first)
   )
     return undefined;
+  const shift = readShift(text, ws, quotes);
+  if (shift) return shift;
   const movers = [
     'move',
     'reschedule',

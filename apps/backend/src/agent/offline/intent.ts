@@ -25,7 +25,7 @@ export type Intent =
   | { kind: 'delete'; ref: Ref }
   | { kind: 'rename'; ref: Ref; title: string }
   | { kind: 'priority'; ref: Ref; priority: Priority }
-  | { kind: 'due'; ref: Ref; dueAt: string | null }
+  | { kind: 'due'; ref: Ref; dueAt: string | null; shiftDays?: number }
   | { kind: 'tag'; ref: Ref; add: string[]; remove: string[] }
   | { kind: 'ask'; ref: Ref; about: 'status' | 'due' | 'priority' | 'exists' };
 

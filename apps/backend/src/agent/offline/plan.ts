@@ -1,6 +1,6 @@
 import { bulkWhat, planBulk } from './bulk.js';
 import type { TaskView, ToolResult, Turn } from './conversation.js';
-import type { Clock } from './dates.js';
+import { type Clock, localDay, noonOn } from './dates.js';
 import { parseTaskDetails } from './details.js';
 import type { Intent } from './intent.js';
 import { parseMessage } from './parse.js';
@@ -32,8 +32,13 @@ export const MAX_CALLS_PER_TURN = 5;
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+function noonToday(clock: Clock): Date {
+  const d = localDay(clock.now, clock);
+  return noonOn(d.y, d.m, d.d, clock);
+}
+
 /** One task's change for a single-task intent: a call, or a sentence when there is nothing to do. */
-function decide(intent: Intent, t: TaskView): Outcome {
+function decide(intent: Intent, t: TaskView, clock: Clock): Outcome {
   switch (intent.kind) {
     case 'complete':
       if (t.completed === intent.completed)
@@ -48,8 +53,15 @@ function decide(intent: Intent, t: TaskView): Outcome {
     case 'priority':
       if (t.priority === intent.priority) return { say: `“${t.title}” is already ${t.priority} priority.` };
       return { call: 'update_task', args: { id: t.id, priority: intent.priority } };
-    case 'due':
-      return { call: 'update_task', args: { id: t.id, dueAt: intent.dueAt } };
+    case 'due': {
+      if (!intent.shiftDays) return { call: 'update_task', args: { id: t.id, dueAt: intent.dueAt } };
+      // relative to the current due date (noon today when it has none)
+      const base = t.dueAt ? new Date(t.dueAt).getTime() : noonToday(clock).getTime();
+      return {
+        call: 'update_task',
+        args: { id: t.id, dueAt: new Date(base + intent.shiftDays * 86_400_000).toISOString() },
+      };
+    }
     case 'tag': {
       const kept = intent.remove.includes('*') ? [] : t.tags.filter((x) => !intent.remove.includes(x));
       return { call: 'update_task', args: { id: t.id, tags: uniq([...kept, ...intent.add]).slice(0, 10) } };
@@ -152,7 +164,7 @@ export function planIntent(
       const texts: string[] = [];
       let next = 0;
       for (const t of res.tasks) {
-        const d = decide(intent, t);
+        const d = decide(intent, t, clock);
         if ('say' in d) texts.push(d.say);
         else if (acted[next]) texts.push(taskText(intent, acted[next++] as ToolResult, clock));
         else return d;
