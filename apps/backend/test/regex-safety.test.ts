@@ -65,7 +65,10 @@ describe('regular expressions are safe from catastrophic backtracking', () => {
   it('recheck calls none of them vulnerable', () => {
     const vulnerable: string[] = [];
     for (const r of all) {
-      const result = checkSync(r.source, r.flags.replace(/[^dgimsuy]/g, ''), { timeout: 10_000 });
+      const result = checkSync(r.source, r.flags.replace(/[^dgimsuy]/g, ''), {
+        timeout: 10_000,
+        randomSeed: 17,
+      });
       if (result.status === 'vulnerable' && !ALLOWED[`${r.where.split(':')[0]} /${r.source}/${r.flags}`]) {
         vulnerable.push(
           `${r.where} /${r.source}/${r.flags}: ${result.complexity?.summary} (e.g. ${JSON.stringify(result.attack?.string?.slice(0, 80))})`,

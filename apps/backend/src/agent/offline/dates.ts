@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { trimPunct } from './phrase.js';
 
 /**
  * Dates and times for the offline model, read by chrono-node relative to the user's clock and
@@ -23,12 +24,14 @@ const MAX_WINDOWS = 3;
 const DATE_HINT =
   /^(?:\d.*|today|tonight|tomorrow|yesterday|noon|midnight|morning|afternoon|evening|night|now|next|this|last|in|at|by|on|day|days|week|weeks|weekend|month|months|year|hours?|minutes?|mins?|hrs?|am|pm|a\.m|p\.m|(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?s?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|end|eod|eow|christmas|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple|few|a|an|half|quarter|after|before|o'clock)$/i;
 
+const HINT_EDGE = new Set(['.', ':']);
+
 /** Short spans of `text` that may hold a date, in order, as [start, end) offsets. */
 function dateWindows(text: string): [number, number][] {
   const windows: [number, number][] = [];
   const re = /[^\s,;!?]+/g;
   for (const m of text.matchAll(re)) {
-    if (!DATE_HINT.test(m[0].replace(/[.:]+$/, '').slice(0, 20))) continue;
+    if (!DATE_HINT.test(trimPunct(m[0].slice(0, 20), HINT_EDGE))) continue;
     const hintStart = m.index;
     const last = windows[windows.length - 1];
     if (last && hintStart < last[1]) continue;

@@ -18,20 +18,22 @@ export interface TaskDetails {
 
 const TAG_CHARS = /^[\p{L}\p{N}_-]{1,32}$/u;
 
-// Priority phrases. Each is a run of optional literal words in a fixed order, then the level:
-// no two parts can match the same text, so the engine never backtracks over a choice.
+// Priority and tag phrases. Each is a run of optional literal words in a fixed order, then the
+// value; the text they run on has single spaces (parseTaskDetails collapses it), so each space
+// is a literal ' ' and no two parts can match the same text: the engine never backtracks over a
+// choice (test/regex-safety.test.ts checks every pattern with recheck).
 const PRIORITY_BEFORE =
-  /(?:^|[\s,;])(?:and\s+)?(?:(?:it'?s|its|it is|make it|mark it|set it|with|as|at|of)\s+)?(?:(?:a|an)\s+)?(high|higher|top|highest|low|lower|lowest|medium|normal|mid)(?:\s*-\s*|\s+)prio(?:rity)?(?:\s+(?:task|item|one))?(?=$|[\s,;.!?])/i;
+  /(?:^|[ ,;])(?:and )?(?:(?:it'?s|its|it is|make it|mark it|set it|with|as|at|of) )?(?:(?:a|an) )?(high|higher|top|highest|low|lower|lowest|medium|normal|mid)(?: ?- ?| )prio(?:rity)?(?: (?:task|item|one))?(?=$|[ ,;.!?])/i;
 const PRIORITY_AFTER =
-  /(?:^|[\s,;])(?:and\s+)?(?:with\s+)?prio(?:rity)?(?:\s+(?:is|of|level)|\s*[:=])?\s+(high|top|low|medium|normal|urgent)(?=$|[\s,;.!?])/i;
-const PRIORITY_CODE = /(?:^|[\s,;])(?:priority\s+)?p([123])(?=$|[\s,;.!?])/i;
+  /(?:^|[ ,;])(?:and )?(?:with )?prio(?:rity)?(?: (?:is|of|level)| ?[:=])? (high|top|low|medium|normal|urgent)(?=$|[ ,;.!?])/i;
+const PRIORITY_CODE = /(?:^|[ ,;])(?:priority )?p([123])(?=$|[ ,;.!?])/i;
 const PRIORITY_ADJECTIVE =
-  /(?:^|[\s,;])(?:(?:it'?s|its|it is|this is|very|super|really|and)\s+){0,2}(urgent|asap|important|critical)(?=\s*(?:$|[,;.!?]))/i;
-const URGENT_PREFIX = /^(urgent|important|asap)\s*[:!-]\s*/i;
+  /(?:^|[ ,;])(?:(?:it'?s|its|it is|this is|very|super|really|and) ){0,2}(urgent|asap|important|critical)(?= ?(?:$|[,;.!?]))/i;
+const URGENT_PREFIX = /^(urgent|important|asap) ?[:!-] ?/i;
 
 const TAG_KEYWORD =
-  /(?:^|[\s,;])(?:and\s+)?(?:tagged(?:\s+(?:with|as))?|with\s+(?:the\s+)?tags?|tags?\s*:|labell?ed|label(?:s|ed)?\s*:)\s+/i;
-const HASHTAG = /(^|\s)#([\p{L}\p{N}_-]{1,32})(?=$|[\s,;.!?])/gu;
+  /(?:^|[ ,;])(?:and )?(?:tagged(?: (?:with|as))?|with (?:the )?tags?|tags? ?:|labell?ed|label(?:s|ed)? ?:) /i;
+const HASHTAG = /(^| )#([\p{L}\p{N}_-]{1,32})(?=$|[ ,;.!?])/gu;
 
 // The connective words left in front of a date once the date is cut out ("… due by", "… on the").
 const DATE_LEAD = new Set([
@@ -154,7 +156,7 @@ function cut(t: string, re: RegExp, take: (m: RegExpExecArray) => void): string 
   const m = re.exec(t);
   if (!m) return t;
   take(m);
-  return `${t.slice(0, m.index)} ${t.slice(m.index + m[0].length)}`;
+  return `${t.slice(0, m.index)} ${t.slice(m.index + m[0].length)}`.replace(/ {2,}/g, ' ');
 }
 
 /** Reads a list of tags after "tagged": words separated by commas, "and", "&" or "/". */
@@ -181,7 +183,7 @@ function takeTagList(t: string, tags: string[]): string {
     } else break;
   }
   if (!used) return t;
-  return `${t.slice(0, m.index)} ${parts.slice(used).join(' ')}`;
+  return `${t.slice(0, m.index)} ${parts.slice(used).join(' ')}`.replace(/ {2,}/g, ' ');
 }
 
 function fixDateTypos(t: string): string {
@@ -192,15 +194,18 @@ function fixDateTypos(t: string): string {
 export function parseTaskDetails(phrase: string, quotes: readonly string[], clock: Clock): TaskDetails {
   const out: Omit<TaskDetails, 'title'> = {};
   const tags: string[] = [];
-  let t = ` ${phrase.trim().replace(URGENT_PREFIX, () => {
-    out.priority = 'high';
-    return '';
-  })} `;
+  let t = ` ${phrase
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(URGENT_PREFIX, () => {
+      out.priority = 'high';
+      return '';
+    })} `;
   t = t.replace(HASHTAG, (_m, lead: string, tag: string) => {
     tags.push(tag.toLowerCase());
     return lead;
   });
-  t = takeTagList(t, tags);
+  t = takeTagList(t.replace(/ {2,}/g, ' '), tags);
   for (const re of [PRIORITY_BEFORE, PRIORITY_AFTER]) {
     t = cut(t, re, (m) => {
       const word = (m[1] ?? '').toLowerCase();
