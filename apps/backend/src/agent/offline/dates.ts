@@ -21,8 +21,10 @@ export interface Clock {
  */
 const WINDOW_CHARS = 80;
 const MAX_WINDOWS = 3;
+// Words that carry a date or time themselves; the window takes in the few words before them
+// ("in", "at", "next", "on the"), so prepositions and number words need not be hints.
 const DATE_HINT =
-  /^(?:\d.*|today|tonight|tomorrow|yesterday|noon|midnight|morning|afternoon|evening|night|now|next|this|last|in|at|by|on|day|days|week|weeks|weekend|month|months|year|hours?|minutes?|mins?|hrs?|am|pm|a\.m|p\.m|(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?s?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|end|eod|eow|christmas|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple|few|a|an|half|quarter|after|before|o'clock)$/i;
+  /^(?:\d.*|today|tonight|tomorrow|yesterday|noon|midnight|morning|afternoon|evening|night|day|days|week|weeks|weekend|month|months|year|years|hours?|minutes?|mins?|hrs?|am|pm|(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?s?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|eod|eow|christmas|o'clock)$/i;
 
 const HINT_EDGE = new Set(['.', ':']);
 
@@ -60,9 +62,21 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** Minutes east of UTC of `timeZone` at `at`. */
+const offsets = new Map<string, number>();
+
+/** Minutes east of UTC of `timeZone` at `at` (cached per quarter hour: Intl is slow). */
 export function offsetMinutes(timeZone: string, at: Date): number {
   if (timeZone === 'UTC') return 0;
+  const key = `${timeZone} ${Math.floor(at.getTime() / 900_000)}`;
+  const hit = offsets.get(key);
+  if (hit !== undefined) return hit;
+  if (offsets.size > 10_000) offsets.clear();
+  const minutes = computeOffset(timeZone, at);
+  offsets.set(key, minutes);
+  return minutes;
+}
+
+function computeOffset(timeZone: string, at: Date): number {
   let f = offsetFormats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });

@@ -438,13 +438,26 @@ export function yesOrNo(ws: readonly string[]): boolean | undefined {
   return undefined;
 }
 
-/** The longest phrase of `phrases` that `ws` starts with (word by word), and how many words it took. */
-export function startsWithPhrase(ws: readonly string[], phrases: readonly string[]): number {
+const split = new WeakMap<readonly string[], string[][]>();
+
+/** A phrase list as word arrays, split once per list. */
+function phraseWords(phrases: readonly string[]): string[][] {
+  let out = split.get(phrases);
+  if (!out) {
+    out = phrases.map((p) => p.split(' '));
+    split.set(phrases, out);
+  }
+  return out;
+}
+
+/** How many words the longest phrase of `phrases` that `ws` starts with (at `from`) takes; 0 for none. */
+export function startsWithPhrase(ws: readonly string[], phrases: readonly string[], from = 0): number {
   let best = 0;
-  for (const p of phrases) {
-    const pw = p.split(' ');
-    if (pw.length <= best || pw.length > ws.length) continue;
-    if (pw.every((w, i) => ws[i] === w)) best = pw.length;
+  for (const pw of phraseWords(phrases)) {
+    if (pw.length <= best || from + pw.length > ws.length) continue;
+    let ok = true;
+    for (let i = 0; i < pw.length && ok; i++) ok = ws[from + i] === pw[i];
+    if (ok) best = pw.length;
   }
   return best;
 }

@@ -14,6 +14,7 @@ import {
 } from './lexicon.js';
 import { afterWords, spans, stripLeading, stripTrailing, trimPunct } from './phrase.js';
 import { readList, readQuestion } from './queries.js';
+import { readTags } from './status.js';
 import { normalize, restoreQuotes, words } from './text.js';
 
 /**
@@ -33,6 +34,8 @@ const HELP =
 const UNDO =
   /^(?:undo|undo that|undo it|undo this|undo the last (?:thing|change|action|step|one)|undo last|take that back|revert|revert that|revert it|oops undo|oops undo that|never mind undo that|cancel that|reverse that)$/;
 
+const LONG_ADD_PREFIXES = ADD_PREFIXES.filter((p) => p.includes(' '));
+
 /** Split points: "and", "then", "also", ",", ";" or a sentence end, when a new request follows. */
 function splitClauses(text: string): string[] {
   const sp = spans(text);
@@ -48,16 +51,9 @@ function splitClauses(text: string): string[] {
       if (ws[next] === 'then' || ws[next] === 'also') next++;
     } else if (!/[,;.!?]/.test(between)) continue;
     if (next >= sp.length) continue;
-    const rest = ws.slice(next);
-    if (
-      startsWithPhrase(rest, CLAUSE_STARTERS) ||
-      startsWithPhrase(
-        rest,
-        ADD_PREFIXES.filter((p) => p.includes(' ')),
-      )
-    ) {
+    if (startsWithPhrase(ws, CLAUSE_STARTERS, next) || startsWithPhrase(ws, LONG_ADD_PREFIXES, next)) {
       // "make it …" only after a request, never "make" inside a title ("add make dinner")
-      if (rest[0] === 'make' && !['it', 'that', 'this', 'them'].includes(rest[1] ?? '')) continue;
+      if (ws[next] === 'make' && !['it', 'that', 'this', 'them'].includes(ws[next + 1] ?? '')) continue;
       cuts.push(i);
     }
     if (cuts.length >= MAX_CLAUSES - 1) break;
@@ -110,8 +106,8 @@ export function parseClause(raw: string, quotes: readonly string[], clock: Clock
   }
   const verb = startsWithPhrase(ws, ADD_VERBS);
   if (verb) {
-    const edit = ws[0] === 'add' ? readEdit(text, quotes, clock) : undefined;
-    if (edit?.kind === 'tag') return edit;
+    const edit = ws[0] === 'add' ? readTags(text, ws, quotes) : undefined;
+    if (edit) return edit;
     return { kind: 'add', ...parseTaskDetails(afterWords(text, verb), quotes, clock) };
   }
   const question = readQuestion(text, quotes);
