@@ -80,8 +80,11 @@ describeEachDb('over real HTTP', (variant) => {
     expect(tools.map((x) => x.name).sort()).toEqual([
       'add_task',
       'complete_task',
+      'complete_tasks',
       'delete_task',
+      'delete_tasks',
       'list_tasks',
+      'reopen_task',
       'update_task',
     ]);
     const add = tools.find((x) => x.name === 'add_task');

@@ -101,6 +101,7 @@ describeEachDb('isolation between users', (variant) => {
       ['complete_task', () => ({ id: taskA.id })],
       ['update_task', () => ({ id: taskA.id, title: 'pwned', priority: 'low' })],
       ['delete_task', () => ({ id: taskA.id })],
+      ['reopen_task', () => ({ id: taskA.id })],
     ];
     it.each(cases)('%s', async (name, args) => {
       const before = await snapshot();
@@ -109,6 +110,22 @@ describeEachDb('isolation between users', (variant) => {
       const result = res.json().result;
       expect(result.isError).toBe(true);
       expect(JSON.parse(result.content[0].text)).toMatchObject({ ok: false, error: 'not_found' });
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('bulk tools never match or touch A’s tasks, even given their ids', async () => {
+      const before = await snapshot();
+      for (const [name, args] of [
+        ['complete_tasks', {}],
+        ['complete_tasks', { ids: [taskA.id] }],
+        ['complete_tasks', { completed: false, ids: [taskA.id] }],
+        ['delete_tasks', { status: 'all' }],
+        ['delete_tasks', { status: 'all', ids: [taskA.id] }],
+        ['delete_tasks', { status: 'all', ids: [taskA.id], confirm: 'anything' }],
+      ] as const) {
+        const out = JSON.parse((await mcp(b.token, name, args)).json().result.content[0].text);
+        expect(out, name).toMatchObject({ ok: true, count: 0, tasks: [] });
+      }
       expect(await snapshot()).toEqual(before);
     });
 

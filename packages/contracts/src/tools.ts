@@ -36,9 +36,30 @@ export const ListTasksOutput = ToolOutput.extend({
 });
 export type ListTasksOutput = z.infer<typeof ListTasksOutput>;
 
-/** add_task, complete_task, update_task and delete_task answer with the task they acted on. */
+/** add_task, complete_task, reopen_task, update_task and delete_task answer with the task they acted on. */
 export const TaskToolOutput = ToolOutput.extend({ task: Task });
 export type TaskToolOutput = z.infer<typeof TaskToolOutput>;
+
+/** A task as a bulk tool reports it (list_tasks' fields without the list number). */
+export const BulkTask = ListedTask.omit({ n: true });
+export type BulkTask = z.infer<typeof BulkTask>;
+
+/**
+ * complete_tasks and delete_tasks answer with the tasks they acted on (or, for a delete without
+ * a confirmation, would act on), how many, and whether more matched than one call acts on.
+ */
+export const BulkToolOutput = ToolOutput.extend({
+  count: z.number().int(),
+  tasks: z.array(BulkTask),
+  more: z.boolean(),
+  /** delete_tasks without a matching `confirm`: nothing was deleted, these tasks would be. */
+  pending: z.boolean().optional(),
+  /** Pass this back as delete_tasks' `confirm` (same filter) to delete exactly the previewed tasks. */
+  confirm: z.string().optional(),
+  /** The confirmation given no longer matched (tasks changed since the preview): a new preview. */
+  stale: z.boolean().optional(),
+});
+export type BulkToolOutput = z.infer<typeof BulkToolOutput>;
 
 /** Reads a tool's text output; anything else (an MCP-level error text) becomes a failed output. */
 export function readToolOutput(text: string): ToolOutput {

@@ -12,6 +12,7 @@ import type { ConversationService } from '../domain/conversations.js';
 import type { TaskService } from '../domain/tasks.js';
 import { InProcessMcpServer } from './in-process-mcp.js';
 import type { SelectedModel } from './models.js';
+import { isTimeZone } from './offline/dates.js';
 
 /** One chat turn in a conversation the caller has checked belongs to `userId`. */
 export interface ChatTurn {
@@ -26,6 +27,8 @@ export interface ChatTurn {
   newConversation?: boolean;
   /** Ids to store the user message and the reply under (ChatKit announces them first). */
   ids?: { user?: string; reply?: string };
+  /** The user's IANA time zone, when the client sent one: dates such as "tomorrow at 9" are read in it. */
+  timeZone?: string;
 }
 
 export interface ChatDeps {
@@ -38,10 +41,12 @@ export interface ChatDeps {
   tracing?: boolean;
 }
 
-const instructions = () =>
+const instructions = (timeZone?: string) =>
   [
     "You are the assistant of a todo app. You manage the user's tasks only through the tools provided.",
     `Today is ${new Date().toISOString().slice(0, 10)} (UTC). Use ISO 8601 date-times for dueAt.`,
+    ...(timeZone ? [`The user's time zone is ${timeZone}.`] : []),
+    'Deleting many tasks (delete_tasks) needs the user to agree to the preview first.',
     'To act on an existing task you need its id: call list_tasks first when you do not have it.',
     'When several tasks could match what the user said, ask which one they mean instead of guessing.',
     'Answer in short plain sentences. Never invent tasks or ids.',
@@ -114,7 +119,16 @@ export class ChatService {
    * event; the returned promise never rejects for them.
    */
   async turn(turn: ChatTurn): Promise<void> {
-    const { userId, conversationId, message, emit, signal, newConversation = false, ids = {} } = turn;
+    const {
+      userId,
+      conversationId,
+      message,
+      emit,
+      signal,
+      newConversation = false,
+      ids = {},
+      timeZone,
+    } = turn;
     const { tasks, conversations } = this.deps;
     // The route has already checked that the conversation belongs to the user; a new one is empty.
     const history = newConversation
@@ -137,7 +151,7 @@ export class ChatService {
       await mcp.connect();
       const agent = new Agent({
         name: 'Todo assistant',
-        instructions: instructions(),
+        instructions: instructions(timeZone && isTimeZone(timeZone) ? timeZone : undefined),
         mcpServers: [mcp],
         modelSettings: { parallelToolCalls: false },
       });

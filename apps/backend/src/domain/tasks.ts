@@ -1,5 +1,13 @@
-import type { CreateTaskInput, ListTasksQuery, Task, TaskList, UpdateTaskInput } from '@todo/contracts';
-import { and, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import type {
+  CreateTaskInput,
+  ListTasksQuery,
+  Priority,
+  Task,
+  TaskList,
+  UpdateTaskInput,
+} from '@todo/contracts';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type TaskRow, taskListVersions, tasks } from '../db/schema.js';
 import { listConditions } from '../db/task-queries.js';
@@ -24,6 +32,30 @@ export function toTask(row: TaskRow): Task {
 }
 
 const uniqueTags = (tags: string[]) => [...new Set(tags.map((t) => t.trim()))];
+
+/** Which tasks a bulk operation acts on. Every field narrows; ids, when given, list the candidates. */
+export interface TaskFilter {
+  status: 'all' | 'open' | 'done';
+  priority?: Priority;
+  tag?: string;
+  q?: string;
+  ids?: string[];
+}
+
+/** Most tasks one bulk operation acts on; `more` tells the caller that others matched too. */
+export const BULK_LIMIT = 200;
+
+/**
+ * A short, stable fingerprint of a set of task ids: what a destructive bulk operation's preview
+ * hands out and its confirmation must present, so a confirmation never acts on a set the user
+ * did not see (a task added or changed in between gives another fingerprint).
+ */
+export function fingerprint(ids: readonly string[]): string {
+  return createHash('sha256')
+    .update([...ids].sort().join(','))
+    .digest('base64url')
+    .slice(0, 16);
+}
 
 /** Task operations, every one scoped to one user: an id of another user's task is "not found". */
 export class TaskService {
@@ -134,6 +166,40 @@ export class TaskService {
 
   setCompleted(userId: string, id: string, completed: boolean): Promise<Task> {
     return this.update(userId, id, { completed });
+  }
+
+  /** The user's tasks that match `filter`, oldest first, at most BULK_LIMIT (and whether more matched). */
+  async matching(userId: string, filter: TaskFilter): Promise<{ tasks: Task[]; more: boolean }> {
+    if (filter.ids?.length === 0) return { tasks: [], more: false };
+    const { where } = listConditions(userId, { ...filter, sort: 'created' }, 'created', undefined);
+    const rows = await this.db
+      .select()
+      .from(tasks)
+      .where(filter.ids ? and(where, inArray(tasks.id, filter.ids)) : where)
+      .orderBy(asc(tasks.createdAt), asc(tasks.id))
+      .limit(BULK_LIMIT + 1);
+    return { tasks: rows.slice(0, BULK_LIMIT).map(toTask), more: rows.length > BULK_LIMIT };
+  }
+
+  /** Marks the user's tasks among `ids` done or open; returns those that changed. */
+  async setCompletedMany(userId: string, ids: string[], completed: boolean): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .update(tasks)
+      .set({ completed, updatedAt: new Date() })
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids), eq(tasks.completed, !completed)))
+      .returning();
+    return rows.map(toTask);
+  }
+
+  /** Deletes the user's tasks among `ids`; returns those deleted. */
+  async removeMany(userId: string, ids: string[]): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .delete(tasks)
+      .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+      .returning();
+    return rows.map(toTask);
   }
 
   async remove(userId: string, id: string): Promise<Task> {
