@@ -14,6 +14,12 @@ export const chatRequest = (maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH) =>
   z.strictObject({
     conversationId: z.uuid().optional(),
     message: MultiLine.trim().min(1).max(maxMessageLength),
+    /** The user's IANA time zone (e.g. Europe/Berlin): dates like "tomorrow at 9" are read in it. */
+    timeZone: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9_+\-/]+$/)
+      .optional(),
   });
 export type ChatRequest = z.infer<ReturnType<typeof chatRequest>>;
 

@@ -29,7 +29,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (request, reply) => {
       const { user } = request;
-      const { conversationId, message } = request.body;
+      const { conversationId, message, timeZone } = request.body;
       const conversation = conversationId
         ? await conversations.get(user.id, conversationId)
         : await conversations.create(user.id, message);
@@ -46,6 +46,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
             emit: (e) => write(encodeChatEvent(e)),
             signal,
             newConversation: !conversationId,
+            ...(timeZone ? { timeZone } : {}),
           }),
         (write) =>
           write(

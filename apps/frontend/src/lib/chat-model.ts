@@ -128,6 +128,9 @@ const TOOL_VERBS: Record<string, string> = {
   complete_task: 'Completing task',
   update_task: 'Updating task',
   delete_task: 'Deleting task',
+  reopen_task: 'Reopening task',
+  complete_tasks: 'Updating tasks',
+  delete_tasks: 'Checking which tasks to delete',
 };
 
 export function pendingToolLabel(name: string): string {

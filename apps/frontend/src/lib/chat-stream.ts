@@ -33,6 +33,15 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   }
 }
 
+/** The browser's IANA time zone, so the assistant reads "tomorrow at 9" as the user means it. */
+function browserTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * POST /api/chat and yield its events, each validated against the shared contract
  * (`decodeChatEvent`: unknown or malformed events are skipped). Throws ApiError when the request fails.
@@ -45,7 +54,11 @@ export async function* streamChat(
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(input.conversationId ? input : { message: input.message }),
+    body: JSON.stringify({
+      message: input.message,
+      ...(input.conversationId ? { conversationId: input.conversationId } : {}),
+      ...(browserTimeZone() ? { timeZone: browserTimeZone() } : {}),
+    }),
     ...(signal ? { signal } : {}),
   });
   if (!res.ok || !res.body) throw await toApiError(res);

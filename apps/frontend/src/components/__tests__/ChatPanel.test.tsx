@@ -35,7 +35,10 @@ describe('ChatPanel', () => {
     expect(within(screen.getByRole('log')).getByText('add buy milk tomorrow')).toBeInTheDocument();
     expect(screen.getByTestId('tool-chip')).toHaveTextContent("Added 'buy milk'");
     expect(onTasksChanged).toHaveBeenCalled();
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ message: 'add buy milk tomorrow' });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      message: 'add buy milk tomorrow',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
 
     // the next message continues the same conversation
     await user.type(screen.getByLabelText('Message the assistant'), 'thanks');
