@@ -47,6 +47,7 @@ describe('ChatPanel', () => {
       expect(calls.filter((c) => c.method === 'POST').at(-1)?.body).toEqual({
         conversationId: 'c-new',
         message: 'thanks',
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       }),
     );
   });
@@ -129,9 +130,10 @@ describe('ChatPanel', () => {
     await user.type(screen.getByLabelText('Message the assistant'), 'fresh start');
     await user.click(screen.getByRole('button', { name: /send/i }));
     expect(await screen.findByText('Reply 2')).toBeInTheDocument();
+    // a new conversation: no conversationId is sent
     expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
-      { message: 'hello' },
-      { message: 'fresh start' },
+      { message: 'hello', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      { message: 'fresh start', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
     ]);
   });
 });
