@@ -1,11 +1,16 @@
 import { ReadableStream, TextDecoderStream, TransformStream, WritableStream } from 'node:stream/web';
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(() => {
   cleanup();
 });
+
+// findBy*/waitFor wait up to 10 s instead of 1 s: on a busy two-core machine a streamed reply or a
+// lazily loaded chunk can take seconds, and a test that only fails when the machine is loaded is
+// a failing test (each test's own limit is 30 s, see vitest.config.ts)
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks these; assistant-ui's viewport uses them for auto-scroll
 globalThis.ResizeObserver ??= class {
