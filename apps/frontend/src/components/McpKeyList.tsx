@@ -17,6 +17,10 @@ function When({ iso, withTime = false }: { iso: string; withTime?: boolean }) {
   );
 }
 
+/** Every key starts with this; first characters within it tell no two keys apart. */
+const KEY_PREFIX = 'todo_mcp_';
+const tellsApart = (start: string | null): start is string => !!start && !KEY_PREFIX.startsWith(start);
+
 const isExpired = (key: McpKey) => key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now();
 
 function McpKeyItem({
@@ -64,7 +68,7 @@ function McpKeyItem({
           <h4 className="truncate font-medium" title={mcpKey.name}>
             {mcpKey.name}
           </h4>
-          {mcpKey.start && (
+          {tellsApart(mcpKey.start) && (
             <p className="font-mono text-xs text-slate-600 dark:text-slate-400">
               <span className="sr-only">Starts with </span>
               {mcpKey.start}…
@@ -92,20 +96,20 @@ function McpKeyItem({
           </button>
         )}
       </div>
-      <dl className="mt-2 grid grid-cols-1 gap-x-4 gap-y-1 text-xs text-slate-600 sm:grid-cols-3 dark:text-slate-400">
-        <div className="flex gap-1">
+      <dl className="mt-2 flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+        <div className="flex gap-1 whitespace-nowrap">
           <dt>Created</dt>
           <dd className="text-slate-900 dark:text-slate-100">
             <When iso={mcpKey.createdAt} />
           </dd>
         </div>
-        <div className="flex gap-1">
+        <div className="flex gap-1 whitespace-nowrap">
           <dt>Last used</dt>
           <dd className="text-slate-900 dark:text-slate-100">
             {mcpKey.lastUsedAt ? <When iso={mcpKey.lastUsedAt} withTime /> : 'Never'}
           </dd>
         </div>
-        <div className="flex gap-1">
+        <div className="flex gap-1 whitespace-nowrap">
           <dt>{expired ? 'Expired' : 'Expires'}</dt>
           <dd
             className={

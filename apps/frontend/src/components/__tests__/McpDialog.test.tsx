@@ -63,7 +63,8 @@ describe('MCP keys dialog', () => {
         start: 'todo_mcp_Zz',
         expiresAt: '2020-01-01T00:00:00.000Z',
       }),
-      mcpKey({ name: 'CI bot', expiresAt: '2099-06-01T00:00:00.000Z' }),
+      // first characters that are all prefix tell nothing: not shown
+      mcpKey({ name: 'CI bot', start: 'todo_m', expiresAt: '2099-06-01T00:00:00.000Z' }),
     ]);
     render(<McpDialog onClose={() => {}} />);
     expect(dialog()).toHaveAttribute('open');
@@ -87,6 +88,7 @@ describe('MCP keys dialog', () => {
     expect(desktop).toHaveTextContent(/Last used\s*Never/);
     expect(desktop).toHaveTextContent(/Expired/);
     expect(bot.querySelector('time[datetime="2099-06-01T00:00:00.000Z"]')).not.toBeNull();
+    expect(bot).not.toHaveTextContent('todo_m');
     expect(screen.getByRole('heading', { name: 'Your keys (3)' })).toBeInTheDocument();
   });
 
