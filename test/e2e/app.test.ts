@@ -2,6 +2,8 @@
 // sign up → add a task on the board → ask the chat "add buy milk tomorrow" → both tasks visible →
 // complete one through the chat → board shows it done → sign out → a second user sees none of it;
 // sign-in under another host name (127.0.0.1 ↔ localhost) through the proxy; screenshots in light and dark.
+// MCP keys (mcp-keys.ts): a key made in the "Connect an MCP client" dialog works against
+// <origin>/api/mcp as the configuration shown says, until it is revoked in the dialog.
 // Security (issue 13): the pages' headers, no framing from another origin, no open redirect after
 // sign-in, and not one Content-Security-Policy violation on any page of the suite.
 // E2E_BASE_URL=http://127.0.0.1:PORT runs it against any deployment (see harness.ts).
@@ -19,6 +21,7 @@ import {
   task,
 } from './browser.js';
 import { type Deployment, deployment, givenBaseUrl, otherHostOrigin } from './harness.js';
+import { mcpKeyTests } from './mcp-keys.js';
 import { securityTests } from './security.js';
 
 const chromium = browser();
@@ -192,6 +195,12 @@ describe.skipIf(!browserStatus.ok)('browser end-to-end', () => {
   });
 
   securityTests({
+    app: () => app,
+    browser: chromium,
+    user: () => users.first,
+  });
+
+  mcpKeyTests({
     app: () => app,
     browser: chromium,
     user: () => users.first,

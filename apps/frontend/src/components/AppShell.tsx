@@ -2,7 +2,7 @@
 
 import type { AssistantInfo } from '@todo/contracts';
 import dynamic from 'next/dynamic';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api';
 import type { ChatUi } from '@/lib/server/chat-ui';
 import { QueryProvider } from './QueryProvider';
@@ -41,11 +41,39 @@ const ChatKitPanel = dynamic(() => import('./ChatKitPanel').then((m) => m.ChatKi
   loading: ChatLoading,
 });
 
+// The MCP keys dialog is a chunk of its own, fetched when the user first reaches for it.
+const loadMcpDialog = () => import('./McpDialog');
+const McpDialog = dynamic(() => loadMcpDialog().then((m) => m.McpDialog), { ssr: false });
+
+function PlugIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M12 22v-5M9 8V2M15 8V2M18 8v5a4 4 0 0 1-4 4h-4a4 4 0 0 1-4-4V8Z" />
+    </svg>
+  );
+}
+
 export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; chatUi?: ChatUi }) {
   const [refreshKey, setRefreshKey] = useState(0);
   const [assistant, setAssistant] = useState<AssistantInfo | null>(null);
   const [tab, setTab] = useState<Tab>('tasks');
   const [signingOut, setSigningOut] = useState(false);
+  const [mcpOpen, setMcpOpen] = useState(false);
+  const mcpButton = useRef<HTMLButtonElement>(null);
+  const closeMcp = useCallback(() => {
+    setMcpOpen(false);
+    mcpButton.current?.focus();
+  }, []);
 
   useEffect(() => {
     api
@@ -85,7 +113,7 @@ export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; c
         <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-900">
           {/* biome-ignore lint/performance/noImgElement: tiny static SVG logo */}
           <img src="/icon.svg" alt="" width={28} height={28} />
-          <h1 className="text-base font-semibold tracking-tight">Todo Assistant</h1>
+          <h1 className="whitespace-nowrap text-base font-semibold tracking-tight">Todo Assistant</h1>
           <div className="ml-auto flex items-center gap-2">
             <span
               className="hidden max-w-48 truncate text-sm text-slate-600 sm:inline dark:text-slate-400"
@@ -95,10 +123,24 @@ export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; c
             </span>
             <ThemeToggle />
             <button
+              ref={mcpButton}
+              type="button"
+              aria-haspopup="dialog"
+              onClick={() => setMcpOpen(true)}
+              onPointerEnter={() => void loadMcpDialog()}
+              onFocus={() => void loadMcpDialog()}
+              aria-label="MCP clients"
+              title="Connect an MCP client"
+              className={`${ghostButton} inline-flex items-center gap-1.5 whitespace-nowrap`}
+            >
+              <PlugIcon />
+              <span className="hidden sm:inline">MCP clients</span>
+            </button>
+            <button
               type="button"
               onClick={() => void signOut()}
               disabled={signingOut}
-              className={ghostButton}
+              className={`${ghostButton} whitespace-nowrap`}
             >
               {signingOut ? 'Signing out…' : 'Sign out'}
             </button>
@@ -149,6 +191,7 @@ export function AppShell({ user, chatUi = { kind: 'builtin' } }: { user: User; c
             )}
           </div>
         </main>
+        {mcpOpen && <McpDialog onClose={closeMcp} />}
       </div>
     </QueryProvider>
   );

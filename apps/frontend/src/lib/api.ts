@@ -1,7 +1,10 @@
 import type {
   AssistantInfo,
   ConversationList,
+  CreatedMcpKey,
+  CreateMcpKeyInput,
   CreateTaskInput,
+  McpKeyList,
   MessageList,
   Priority,
   Problem,
@@ -23,16 +26,32 @@ export interface TaskFilters {
   q: string;
 }
 
+/** One failing field of a validation problem: `path` as the API names it (`body.name`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly errors: readonly FieldError[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, errors: readonly FieldError[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.errors = errors;
   }
+}
+
+function fieldErrors(value: unknown): FieldError[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e: unknown) => {
+    const { path, message } = (e ?? {}) as { path?: unknown; message?: unknown };
+    return typeof path === 'string' && typeof message === 'string' ? [{ path, message }] : [];
+  });
 }
 
 const text = (value: unknown): string | undefined =>
@@ -54,7 +73,7 @@ export async function toApiError(res: Response): Promise<ApiError> {
     (res.status === 502 || res.status === 503
       ? 'The server is unreachable right now. Please try again in a moment.'
       : `Request failed (${res.status})`);
-  return new ApiError(res.status, text(body.code) ?? `http_${res.status}`, message);
+  return new ApiError(res.status, text(body.code) ?? `http_${res.status}`, message, fieldErrors(body.errors));
 }
 
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -113,4 +132,9 @@ export const api = {
   deleteConversation: (id: string) =>
     apiFetch<void>(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   assistant: () => apiFetch<AssistantInfo>('/api/assistant'),
+  listMcpKeys: () => apiFetch<McpKeyList>('/api/mcp-keys'),
+  createMcpKey: (input: CreateMcpKeyInput) =>
+    apiFetch<CreatedMcpKey>('/api/mcp-keys', { method: 'POST', body: JSON.stringify(input) }),
+  revokeMcpKey: (id: string) =>
+    apiFetch<void>(`/api/mcp-keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

@@ -26,3 +26,18 @@ const webStreams = { TransformStream, TextDecoderStream, ReadableStream, Writabl
 for (const [name, value] of Object.entries(webStreams)) {
   (globalThis as Record<string, unknown>)[name] ??= value;
 }
+
+// jsdom has <dialog> but not its methods: opening sets `open` (jsdom's stylesheet then shows it),
+// closing removes it and fires `close`, as browsers do (the focus trap and inertness are theirs).
+if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+  HTMLDialogElement.prototype.show = HTMLDialogElement.prototype.showModal;
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement, returnValue?: string) {
+    if (!this.hasAttribute('open')) return;
+    this.removeAttribute('open');
+    if (returnValue !== undefined) this.returnValue = returnValue;
+    this.dispatchEvent(new Event('close'));
+  };
+}
