@@ -183,6 +183,8 @@ describeEachDb('credentials', (variant) => {
     expect(entry).toMatchObject({ name: 'test write key', scope: 'write', expiresAt: null });
     expect(list.body).not.toContain(key);
     expect(key.startsWith(entry.start)).toBe(true);
+    // enough of the key to tell keys apart: the prefix and four more characters
+    expect(entry.start).toHaveLength('todo_mcp_'.length + 4);
     expect((await t.app.inject({ url: '/api/mcp-keys', headers: t.auth(b.token) })).json().items).toEqual([]);
 
     const byOther = await t.app.inject({

@@ -99,6 +99,9 @@ export function createAuth(opts: AuthOptions) {
       // checked by /mcp; they open no session, so a leaked key reaches the MCP tools only
       apiKey({
         defaultPrefix: MCP_KEY_PREFIX,
+        // the prefix and 4 more characters: enough to tell one's keys apart in the list, far too
+        // few to guess the rest
+        startingCharactersConfig: { shouldStore: true, charactersLength: MCP_KEY_PREFIX.length + 4 },
         enableSessionForAPIKeys: false,
         requireName: true,
         maximumNameLength: 64,
