@@ -4,6 +4,7 @@
 // failure; skipped when chart files, values and image tag are unchanged since the last
 // successful release (a digest kept as a release label); diagnoses the pods when it fails.
 import path from 'node:path';
+import { resolveChart } from './lib/chart-source.mjs';
 import { interruption, withSecretFile } from './lib/cleanup.mjs';
 import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { ensureImage, ensureLocalAppImage, requireLocalImage } from './lib/cluster-images.mjs';
@@ -13,7 +14,7 @@ import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
 import { runScript } from './lib/main.mjs';
-import { chartDir, chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
+import { chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
 import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
@@ -58,14 +59,20 @@ await runScript(
       return EXIT.OK;
     }
 
+    // this working tree's chart, or a released one pulled from CHART_SOURCE (its image pinned in it)
+    const source = await log.step(
+      `chart ${chart}`,
+      () => resolveChart(chart, cfg, runner),
+      (c) => c.ref,
+    );
     const values = await log.step(
       'compute values and digest',
       () => {
-        const v = chartValues(chart, cfg, target);
-        return {
-          ...v,
-          digest: deployDigest({ chartDir: chartDir(chart), values: v.set, secretValues: v.secret }),
-        };
+        const v = chartValues(chart, cfg, target, { released: source.released });
+        const digest = source.dir
+          ? deployDigest({ chartDir: source.dir, values: v.set, secretValues: v.secret })
+          : 'dry-run';
+        return { ...v, digest };
       },
       (v) => `digest ${v.digest}`,
     );
@@ -110,7 +117,7 @@ await runScript(
         withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
           const args = upgradeArgs({
             release,
-            chartPath: chartDir(chart),
+            chartPath: source.dir ?? source.ref,
             target,
             major: helm.major,
             timeout,
