@@ -36,6 +36,17 @@ export default defineConfig({
       },
       {
         test: {
+          // a real registry (distribution, built from its Go module) on loopback: images pushed
+          // by the pipeline, charts as OCI artifacts, `pnpm release`, CHART_SOURCE
+          name: 'registry',
+          include: ['registry/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'cluster',
           include: ['cluster/**/*.test.ts'],
           testTimeout: 900_000,

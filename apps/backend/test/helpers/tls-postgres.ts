@@ -1,9 +1,9 @@
 // A throwaway PostgreSQL server that accepts TLS connections only, with a throwaway CA: Debian's
 // PostgreSQL binaries (/usr/lib/postgresql/<version>/bin), `initdb` into a temporary folder (as the
 // postgres user when run as root: initdb refuses root), certificates made with openssl. It never
-// touches the machine's own server. Used by the backend's TLS suite on loopback and by the cluster
-// phases (test/beyond/phases.ts) on an address the pods reach. Node built-ins only, so both
-// workspaces can load it.
+// touches the machine's own server. Used by the backend's TLS suite on loopback; the test
+// workspace reuses it (the cluster phases in test/beyond start it on an address the pods reach,
+// and its throwaway PKI serves the registry suite's TLS registry), so it uses Node built-ins only.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -118,6 +118,29 @@ async function makeCa(dir: string, name: string): Promise<void> {
   );
 }
 
+/** A throwaway PKI in `dir`: a CA, a server certificate it signed, and a second CA that signed nothing. */
+export interface ThrowawayPki {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  otherCaFile: string;
+}
+
+/** Makes a CA and a server certificate for `names` (host names and IP addresses), valid 7 days. */
+export async function throwawayPki(dir: string, names: string[]): Promise<ThrowawayPki> {
+  fs.mkdirSync(dir, { recursive: true });
+  await makeCa(dir, 'ca');
+  await makeCa(dir, 'other-ca');
+  await makeServerCert(dir, names);
+  fs.chmodSync(path.join(dir, 'server.key'), 0o600);
+  return {
+    caFile: path.join(dir, 'ca.crt'),
+    certFile: path.join(dir, 'server.crt'),
+    keyFile: path.join(dir, 'server.key'),
+    otherCaFile: path.join(dir, 'other-ca.crt'),
+  };
+}
+
 /** server.key and server.crt, signed by ca, naming `names`. */
 async function makeServerCert(dir: string, names: string[]): Promise<void> {
   const san = names.map((n) => (isIp(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
@@ -198,9 +221,7 @@ export async function startTlsPostgres(o: TlsPostgresOptions = {}): Promise<TlsP
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
-    await makeCa(certs, 'ca');
-    await makeCa(certs, 'other-ca');
-    await makeServerCert(certs, names);
+    const pki = await throwawayPki(certs, names);
     const password = randomBytes(18).toString('base64url');
     const superPassword = randomBytes(18).toString('base64url');
     fs.writeFileSync(path.join(root, 'pwfile'), `${superPassword}\n`, { mode: 0o600 });
@@ -213,7 +234,6 @@ export async function startTlsPostgres(o: TlsPostgresOptions = {}): Promise<TlsP
         fs.chownSync(path.join(certs, f), Number(pw), Number(gid));
       fs.chownSync(path.join(root, 'pwfile'), Number(pw), Number(gid));
     }
-    fs.chmodSync(path.join(certs, 'server.key'), 0o600);
     await pgRun('initdb', [
       '-D',
       data,
@@ -236,8 +256,8 @@ export async function startTlsPostgres(o: TlsPostgresOptions = {}): Promise<TlsP
         `port = ${port}`,
         `unix_socket_directories = '${root}'`,
         'ssl = on',
-        `ssl_cert_file = '${path.join(certs, 'server.crt')}'`,
-        `ssl_key_file = '${path.join(certs, 'server.key')}'`,
+        `ssl_cert_file = '${pki.certFile}'`,
+        `ssl_key_file = '${pki.keyFile}'`,
         "password_encryption = 'scram-sha-256'",
         'fsync = off',
         'synchronous_commit = off',
@@ -303,7 +323,7 @@ export async function startTlsPostgres(o: TlsPostgresOptions = {}): Promise<TlsP
       });
     await sql(`CREATE ROLE todo LOGIN PASSWORD '${password}'`);
     await sql('CREATE DATABASE todo OWNER todo');
-    const caFile = path.join(certs, 'ca.crt');
+    const caFile = pki.caFile;
     const host = net.isIPv6(listen) ? `[${listen}]` : listen;
     return {
       host: listen,
@@ -313,7 +333,7 @@ export async function startTlsPostgres(o: TlsPostgresOptions = {}): Promise<TlsP
       database: 'todo',
       caFile,
       caPem: fs.readFileSync(caFile, 'utf8'),
-      otherCaFile: path.join(certs, 'other-ca.crt'),
+      otherCaFile: pki.otherCaFile,
       url(u = {}) {
         const query = u.sslmode ? `?sslmode=${u.sslmode}` : '';
         const who = `${encodeURIComponent(u.user ?? 'todo')}:${encodeURIComponent(u.password ?? password)}`;
