@@ -3,6 +3,7 @@
 // `deploy` task of a chart: helm upgrade --install with wait, explicit timeout and rollback on
 // failure; skipped when chart files, values and image tag are unchanged since the last
 // successful release (a digest kept as a release label); diagnoses the pods when it fails.
+import fs from 'node:fs';
 import path from 'node:path';
 import { resolveChart } from './lib/chart-source.mjs';
 import { interruption, withSecretFile } from './lib/cleanup.mjs';
@@ -16,7 +17,7 @@ import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.m
 import { runScript } from './lib/main.mjs';
 import { chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
-import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
+import { chartValues, isExternalDatabase, nest, userValuesFile } from './lib/values.mjs';
 
 /**
  * How a release left half-done by an earlier run is repaired before the upgrade (helm.mjs's plan).
@@ -69,10 +70,15 @@ await runScript(
       'compute values and digest',
       () => {
         const v = chartValues(chart, cfg, target, { released: source.released });
+        // CHART_VALUES_DIR/<chart>.yaml, under the pipeline's values; its content counts in the digest
+        const own = userValuesFile(chart, cfg);
+        const digested = own
+          ? { ...v.set, [`--values ${path.basename(own)}`]: fs.readFileSync(own, 'utf8') }
+          : v.set;
         const digest = source.dir
-          ? deployDigest({ chartDir: source.dir, values: v.set, secretValues: v.secret })
+          ? deployDigest({ chartDir: source.dir, values: digested, secretValues: v.secret })
           : 'dry-run';
-        return { ...v, digest };
+        return { ...v, own, digest };
       },
       (v) => `digest ${v.digest}`,
     );
@@ -123,7 +129,7 @@ await runScript(
             timeout,
             digest: values.digest,
             set: values.set,
-            valuesFiles: [file],
+            valuesFiles: [...(values.own ? [values.own] : []), file],
           });
           const watch = watchPods(target, runner, release);
           const r = await runner.run('helm', args, { change: true, stream: true });

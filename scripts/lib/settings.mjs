@@ -196,6 +196,13 @@ export const SETTINGS = [
   },
   { name: 'LOAD_POSTGRES_IMAGE', group: 'deploy', help: '`true` loads any other local PostgreSQL image too' },
   {
+    name: 'CHART_VALUES_DIR',
+    scripts: ['deploy'],
+    group: 'deploy',
+    example: 'deploy/production',
+    help: 'folder of your own values files, `<chart>.yaml` each (replicas, autoscaling, ingress, resources…), applied under the values the pipeline sets',
+  },
+  {
     name: 'CHART_SOURCE',
     scripts: ['deploy', 'load', 'release'],
     group: 'deploy',

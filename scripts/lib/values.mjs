@@ -2,6 +2,7 @@
 // The values the pipeline passes to each chart, from configuration: non-secret ones (shown on
 // the helm command line) and secret ones (only ever written to a 0600 values file).
 import fs from 'node:fs';
+import path from 'node:path';
 import { clusterImageRef, readImageTag, splitImageRef } from './cluster-images.mjs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { chartOf } from './repo.mjs';
@@ -107,6 +108,28 @@ export function databaseCaCert(cfg) {
     );
   }
   return pem;
+}
+
+/**
+ * The user's own values file for `chart` (CHART_VALUES_DIR/<chart>.yaml), when there is one.
+ * @param {string} chart
+ * @param {import('./env.mjs').Config} cfg
+ * @returns {string | null}
+ */
+export function userValuesFile(chart, cfg) {
+  const dir = cfg.get('CHART_VALUES_DIR');
+  if (!dir) return null;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ScriptError(
+      `CHART_VALUES_DIR=${dir} is not a folder: it holds your values files, <chart>.yaml each (e.g. todo-backend.yaml).`,
+      EXIT.USAGE,
+    );
+  }
+  for (const ext of ['yaml', 'yml']) {
+    const file = path.resolve(dir, `${chart}.${ext}`);
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
 }
 
 /**

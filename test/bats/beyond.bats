@@ -191,3 +191,30 @@ app_versions() {
   assert_failure 2
   assert_output --partial 'holds no PEM certificate'
 }
+
+@test "CHART_VALUES_DIR: your values file per chart (replicas, HPA) goes to helm under the pipeline's; a change to it upgrades" {
+  real=$(real_helm helm3)
+  export STUB_HELM_TEMPLATE_WITH="$real" CHART_VALUES_DIR="$BATS_TEST_TMPDIR/values"
+  mkdir -p "$CHART_VALUES_DIR"
+  printf 'replicaCount: 2\nautoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 4\n' >"$CHART_VALUES_DIR/todo-backend.yaml"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  run calls_matching 'helm upgrade --install todo-backend'
+  assert_output --regexp "--values $CHART_VALUES_DIR/todo-backend.yaml --values [^ ]+values.json"
+  grep -q 'kind: HorizontalPodAutoscaler' "$STUB_STATE/rendered-todo-backend.yaml"
+  grep -q 'minReplicas: 2' "$STUB_STATE/rendered-todo-backend.yaml"
+  reset_calls
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  assert_output --partial 'unchanged since revision 1'
+  printf 'replicaCount: 3\n' >"$CHART_VALUES_DIR/todo-backend.yaml"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_success
+  run calls_matching 'helm upgrade --install todo-backend'
+  assert_output --partial 'todo-backend.yaml'
+  grep -q 'replicas: 3' "$STUB_STATE/rendered-todo-backend.yaml"
+  export CHART_VALUES_DIR="$BATS_TEST_TMPDIR/nowhere"
+  run node "$SCRIPTS/deploy.mjs" todo-backend
+  assert_failure 2
+  assert_output --partial 'is not a folder'
+}
