@@ -37,9 +37,10 @@ export default defineConfig({
       {
         test: {
           // a real registry (distribution, built from its Go module) on loopback: images pushed
-          // by the pipeline, charts as OCI artifacts, `pnpm release`, CHART_SOURCE
+          // by the pipeline, charts as OCI artifacts, `pnpm release`, CHART_SOURCE; and the
+          // helpers of the cluster phases in beyond/ (checked without a cluster)
           name: 'registry',
-          include: ['registry/**/*.test.ts'],
+          include: ['registry/**/*.test.ts', 'beyond/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
