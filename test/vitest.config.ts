@@ -41,6 +41,8 @@ export default defineConfig({
           // helpers of the cluster phases in beyond/ (checked without a cluster)
           name: 'registry',
           include: ['registry/**/*.test.ts', 'beyond/**/*.test.ts'],
+          // the suite copies and packages the charts: their todo-common must be packaged
+          globalSetup: ['charts/lib/dependencies.ts'],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,
