@@ -21,9 +21,11 @@ log() { printf '[metrics-server build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 export PATH="$PATH:/usr/local/go/bin"
+rebuilt=0
 if [[ -x "$OUT" && -f "$OUT.version" && "$(cat "$OUT.version")" == "$METRICS_SERVER_VERSION" && -d "$OUT_DIR/base" ]]; then
   log "metrics-server $METRICS_SERVER_VERSION cached in $OUT_DIR"
 else
+  rebuilt=1
   command -v go >/dev/null || die "Go is required to build metrics-server (not found on PATH or /usr/local/go/bin)"
   # the module has no replace directives: `go install` builds it as released; only the module
   # itself is exempt from the (unreachable) checksum database, its dependencies are checked
@@ -34,7 +36,7 @@ else
   log "building metrics-server $METRICS_SERVER_VERSION (nice $NICE)"
   rm -f "$OUT.version"
   CGO_ENABLED=0 GOBIN="$gobin" nice -n "$NICE" go install -p 2 -trimpath \
-    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$METRICS_SERVER_VERSION" \
+    -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION" \
     "$MODULE/cmd/metrics-server@$METRICS_SERVER_VERSION"
   mv -f "$gobin/metrics-server" "$OUT"
   rmdir "$gobin"
@@ -47,6 +49,8 @@ else
 fi
 
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  # a new binary makes a new image
+  [[ "$rebuilt" == 1 ]] && docker rmi --force "$IMAGE" >/dev/null 2>&1 || true
   if docker image inspect "$IMAGE" >/dev/null 2>&1; then
     log "image $IMAGE already in the Docker engine"
   else
