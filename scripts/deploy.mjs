@@ -3,7 +3,9 @@
 // `deploy` task of a chart: helm upgrade --install with wait, explicit timeout and rollback on
 // failure; skipped when chart files, values and image tag are unchanged since the last
 // successful release (a digest kept as a release label); diagnoses the pods when it fails.
+import fs from 'node:fs';
 import path from 'node:path';
+import { resolveChart } from './lib/chart-source.mjs';
 import { interruption, withSecretFile } from './lib/cleanup.mjs';
 import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { ensureImage, ensureLocalAppImage, requireLocalImage } from './lib/cluster-images.mjs';
@@ -13,9 +15,9 @@ import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
 import { runScript } from './lib/main.mjs';
-import { chartDir, chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
+import { chartNames, chartOf, REPO_ROOT } from './lib/repo.mjs';
 import { appUrl } from './lib/url.mjs';
-import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
+import { chartValues, isExternalDatabase, nest, userValuesFile } from './lib/values.mjs';
 
 /**
  * How a release left half-done by an earlier run is repaired before the upgrade (helm.mjs's plan).
@@ -58,14 +60,25 @@ await runScript(
       return EXIT.OK;
     }
 
+    // this working tree's chart, or a released one pulled from CHART_SOURCE (its image pinned in it)
+    const source = await log.step(
+      `chart ${chart}`,
+      () => resolveChart(chart, cfg, runner),
+      (c) => c.ref,
+    );
     const values = await log.step(
       'compute values and digest',
       () => {
-        const v = chartValues(chart, cfg, target);
-        return {
-          ...v,
-          digest: deployDigest({ chartDir: chartDir(chart), values: v.set, secretValues: v.secret }),
-        };
+        const v = chartValues(chart, cfg, target, { released: source.released });
+        // CHART_VALUES_DIR/<chart>.yaml, under the pipeline's values; its content counts in the digest
+        const own = userValuesFile(chart, cfg);
+        const digested = own
+          ? { ...v.set, [`--values ${path.basename(own)}`]: fs.readFileSync(own, 'utf8') }
+          : v.set;
+        const digest = source.dir
+          ? deployDigest({ chartDir: source.dir, values: digested, secretValues: v.secret })
+          : 'dry-run';
+        return { ...v, own, digest };
       },
       (v) => `digest ${v.digest}`,
     );
@@ -110,13 +123,13 @@ await runScript(
         withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
           const args = upgradeArgs({
             release,
-            chartPath: chartDir(chart),
+            chartPath: source.dir ?? source.ref,
             target,
             major: helm.major,
             timeout,
             digest: values.digest,
             set: values.set,
-            valuesFiles: [file],
+            valuesFiles: [...(values.own ? [values.own] : []), file],
           });
           const watch = watchPods(target, runner, release);
           const r = await runner.run('helm', args, { change: true, stream: true });

@@ -39,6 +39,20 @@ export default defineConfig({
       },
       {
         test: {
+          // a real registry (distribution, built from its Go module) on loopback: images pushed
+          // by the pipeline, charts as OCI artifacts, `pnpm release`, CHART_SOURCE; and the
+          // helpers of the cluster phases in beyond/ (checked without a cluster)
+          name: 'registry',
+          include: ['registry/**/*.test.ts', 'beyond/**/*.test.ts'],
+          // the suite copies and packages the charts: their todo-common must be packaged
+          globalSetup: ['charts/lib/dependencies.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'cluster',
           include: ['cluster/**/*.test.ts'],
           testTimeout: 900_000,

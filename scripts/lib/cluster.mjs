@@ -16,6 +16,7 @@ export const LOADERS = /** @type {const} */ (['minikube', 'kind', 'registry', 'c
  *   minikubeProfile: string,
  *   kindCluster: string,
  *   registry: string | null,
+ *   registryAuth: { username: string, password: string } | null,
  *   containerdAddress: string,
  *   containerdNamespace: string,
  * }} Target
@@ -50,6 +51,14 @@ export function resolveTarget(cfg) {
   if (loader === 'registry' && !registry) {
     throw new ScriptError('IMAGE_LOADER=registry needs IMAGE_REGISTRY (e.g. localhost:5000).', EXIT.USAGE);
   }
+  const username = cfg.get('REGISTRY_USERNAME');
+  const password = cfg.get('REGISTRY_PASSWORD');
+  if (Boolean(username) !== Boolean(password)) {
+    throw new ScriptError(
+      'REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a registry that needs a login) or neither.',
+      EXIT.USAGE,
+    );
+  }
   const explicit = cfg.get('KUBE_CONTEXT') ?? null;
   const context =
     explicit ?? (c === 'minikube' ? minikubeProfile : c === 'kind' ? `kind-${kindCluster}` : null);
@@ -65,6 +74,7 @@ export function resolveTarget(cfg) {
     minikubeProfile,
     kindCluster,
     registry,
+    registryAuth: username && password ? { username, password } : null,
     containerdAddress: cfg.require('CONTAINERD_ADDRESS'),
     containerdNamespace: cfg.require('CONTAINERD_NAMESPACE'),
   };

@@ -102,6 +102,32 @@ export const SETTINGS = [
     help: 'registry to push to with `IMAGE_LOADER=registry` (deploys `<registry>/todo-<app>:<hash>`)',
   },
   {
+    name: 'REGISTRY_USERNAME',
+    scripts: ['load', 'deploy', 'release'],
+    group: 'cluster',
+    help: "user of a registry that needs one (IMAGE_REGISTRY, and CHART_SOURCE's): `docker login`/`helm registry login` with it, and the charts get an image pull Secret",
+  },
+  {
+    name: 'REGISTRY_PASSWORD',
+    scripts: ['load', 'deploy', 'release'],
+    group: 'cluster',
+    secret: true,
+    help: 'its password or token (given to `docker login` and `helm registry login` on stdin, to the cluster as an image pull Secret)',
+  },
+  {
+    name: 'REGISTRY_PLAIN_HTTP',
+    scripts: ['deploy', 'release'],
+    group: 'cluster',
+    shown: '`true` for `localhost` and `127.0.0.1`, else `false`',
+    help: 'Helm talks plain HTTP to the chart registry (`--plain-http`); Docker decides for images itself (it allows HTTP to 127.0.0.0/8)',
+  },
+  {
+    name: 'REGISTRY_CA_FILE',
+    scripts: ['deploy', 'release'],
+    group: 'cluster',
+    help: 'CA certificate file Helm trusts for a chart registry with a private CA (`--ca-file`); Docker and the nodes read theirs from their own configuration',
+  },
+  {
     name: 'CONTAINERD_ADDRESS',
     scripts: ['load'],
     group: 'cluster',
@@ -169,6 +195,28 @@ export const SETTINGS = [
     common: true,
   },
   { name: 'LOAD_POSTGRES_IMAGE', group: 'deploy', help: '`true` loads any other local PostgreSQL image too' },
+  {
+    name: 'CHART_VALUES_DIR',
+    scripts: ['deploy'],
+    group: 'deploy',
+    example: 'deploy/production',
+    help: 'folder of your own values files, `<chart>.yaml` each (replicas, autoscaling, ingress, resources…), applied under the values the pipeline sets',
+  },
+  {
+    name: 'CHART_SOURCE',
+    scripts: ['deploy', 'load', 'release'],
+    group: 'deploy',
+    shown: 'this working tree',
+    example: 'oci://localhost:5000/charts',
+    help: 'deploy released charts from this OCI repository (`<source>/todo-<name>` at CHART_VERSION; their images are pinned, nothing is built or loaded); `pnpm release` pushes there',
+  },
+  {
+    name: 'CHART_VERSION',
+    scripts: ['deploy'],
+    group: 'deploy',
+    example: '0.2.0',
+    help: 'the released version to deploy from CHART_SOURCE (apps and charts share one version)',
+  },
   {
     name: 'FRONTEND_NODE_PORT',
     group: 'deploy',
@@ -390,6 +438,12 @@ export const SETTINGS = [
   { name: 'PGUSER', group: 'backend', help: 'PostgreSQL user, with `PGHOST`' },
   { name: 'PGDATABASE', group: 'backend', help: 'PostgreSQL database, with `PGHOST`' },
   { name: 'PGPASSWORD', group: 'backend', secret: true, help: 'PostgreSQL password, with `PGHOST`' },
+  {
+    name: 'PGSSLROOTCERT',
+    scripts: ['deploy'],
+    group: 'backend',
+    help: "CA certificate file (PEM) the backend checks an external database's TLS certificate against (libpq's name; without sslmode: verify-full); `pnpm turbo deploy` gives the chart its content (`database.tls.caCert`)",
+  },
   // --- frontend
   {
     name: 'BACKEND_URL',

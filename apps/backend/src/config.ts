@@ -35,6 +35,7 @@ const Env = z.object({
     message: 'must start with postgres://, postgresql:// or pglite:',
   }),
   PGHOST: optional,
+  PGSSLROOTCERT: optional,
   DATA_DIR: optional,
   BETTER_AUTH_SECRET: optional,
   BETTER_AUTH_URL: optional,
@@ -68,6 +69,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** True when libpq-style PG* variables select the server (DATABASE_URL unset, PGHOST set). */
   usePgEnv: boolean;
+  /**
+   * CA certificate file (PEM) the backend trusts for the database's TLS, libpq's PGSSLROOTCERT:
+   * applied to a DATABASE_URL that names no sslrootcert itself; with no sslmode it means
+   * verify-full (the chart sets it when it is given the database's CA).
+   */
+  databaseCaFile: string | undefined;
   dataDir: string;
   betterAuthSecret: string | undefined;
   betterAuthUrl: string | undefined;
@@ -126,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST ?? '0.0.0.0',
     databaseUrl: e.DATABASE_URL,
     usePgEnv: !e.DATABASE_URL && !!e.PGHOST,
+    databaseCaFile: e.PGSSLROOTCERT,
     dataDir: path.resolve(e.DATA_DIR ?? './.data'),
     betterAuthSecret: e.BETTER_AUTH_SECRET,
     betterAuthUrl: e.BETTER_AUTH_URL,

@@ -35,3 +35,20 @@ todo-common library chart (charts/todo-common); what is below is this chart's ow
 {{- define "todo-backend.createSecret" -}}
 {{- if or (not .Values.auth.existingSecret) (and .Values.database.url (not .Values.database.existingSecret)) (and .Values.openai.apiKey (not .Values.openai.existingSecret)) }}true{{ end }}
 {{- end }}
+
+{{/* True when the backend is given the CA of the external database's TLS certificate. */}}
+{{- define "todo-backend.databaseCa" -}}
+{{- if or .Values.database.tls.caCert .Values.database.tls.existingConfigMap }}
+{{- if not (include "todo-backend.externalDatabase" .) }}
+{{- fail "database.tls.caCert and database.tls.existingConfigMap are for an external database: set database.url or database.existingSecret too" }}
+{{- end }}true
+{{- end }}
+{{- end }}
+
+{{/* ConfigMap holding the database's CA certificate. */}}
+{{- define "todo-backend.databaseCaConfigMap" -}}
+{{- .Values.database.tls.existingConfigMap | default (printf "%s-database-ca" (include "todo-common.fullname" .)) }}
+{{- end }}
+
+{{/* Where the backend reads the database's CA (PGSSLROOTCERT). */}}
+{{- define "todo-backend.databaseCaFile" -}}/etc/todo-backend/database-ca/ca.crt{{- end }}

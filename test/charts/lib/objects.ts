@@ -26,7 +26,26 @@ export function envOf(container: Dict): Record<string, string> {
   }
   return out;
 }
-export const configData = (objects: K8sObject[]) => find(objects, 'ConfigMap').data as Record<string, string>;
+/** The data of the ConfigMap the workload's container reads its environment from (envFrom). */
+export function configData(objects: K8sObject[]): Record<string, string> {
+  const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  const name = get(
+    workload,
+    'spec',
+    'template',
+    'spec',
+    'containers',
+    0,
+    'envFrom',
+    0,
+    'configMapRef',
+    'name',
+  );
+  return find(objects, 'ConfigMap', typeof name === 'string' ? name : undefined).data as Record<
+    string,
+    string
+  >;
+}
 export const secretData = (objects: K8sObject[], name?: string) =>
   Object.fromEntries(
     Object.entries(find(objects, 'Secret', name).data as Record<string, string>).map(([k, v]) => [

@@ -22,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness: database reachable and migrated',
+        summary: 'Readiness: database usable and migrated (503 problem with the reason otherwise)',
         response: { 200: z.object({ status: z.literal('ready') }), 503: Problem },
       },
     },
@@ -36,8 +36,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         }
         return { status: 'ready' as const };
       } catch (err) {
-        request.log.warn({ err }, 'readiness check failed');
-        return sendProblem(reply, problem(503, 'not_ready', 'database is unreachable'));
+        // in plain words, and with a stable code in the log line that `pnpm diagnose` reads
+        const why = ctx.database.explain(err);
+        request.log.warn({ err, notReady: why.reason }, `not ready: ${why.detail}`);
+        return sendProblem(reply, problem(503, 'not_ready', why.detail));
       }
     },
   );

@@ -13,19 +13,29 @@ import {
   secretData,
   servicePort,
 } from '../objects.js';
-import { replicasAndImage } from './deployment.js';
+import { pullSecret, replicasAndImage, spreadAndBudget } from './deployment.js';
 
 // Secrets used by the cases (never real ones): they may only appear in Secret objects.
 const AUTH_SECRET = 'test-auth-secret-0123456789abcdefghijklmnop';
 const DB_URL = 'postgres://todo:db-pass-7f3k2@db.example.internal:5432/todo';
 const OPENAI_KEY = 'sk-test-openai-key-9d8c7b6a';
+// A CA certificate as a PEM block (its content is never parsed by the chart).
+const CA_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUThrowawayTestCA0123456789abcdefMAoGCCqGSM49BAMC\n-----END CERTIFICATE-----\n';
 
 export const backend: RenderSpec = {
   chart: 'todo-backend',
   uid: 1000,
   checksums: ['config', 'secret'],
   checksumChanges: [
-    ['config', { logLevel: 'info' }, { logLevel: 'debug' }],
+    [
+      'config',
+      { logLevel: 'info', database: { url: DB_URL, tls: { caCert: CA_PEM } } },
+      {
+        logLevel: 'info',
+        database: { url: DB_URL, tls: { caCert: CA_PEM.replace('Throwaway', 'RotatedNew') } },
+      },
+    ],
     ['secret', { auth: { secret: AUTH_SECRET } }, { auth: { secret: `${AUTH_SECRET}-rotated` } }],
   ],
   writablePaths: ['/tmp'],
@@ -41,7 +51,14 @@ export const backend: RenderSpec = {
       name: 'defaults',
       values: {},
       check: (o) => {
-        expect(kinds(o)).toEqual(['ConfigMap', 'Deployment', 'Pod', 'Secret', 'Service']);
+        expect(kinds(o)).toEqual([
+          'ConfigMap',
+          'Deployment',
+          'Pod',
+          'PodDisruptionBudget',
+          'Secret',
+          'Service',
+        ]);
         expect(get(find(o, 'Deployment'), 'spec', 'replicas')).toBe(1);
         const svc = find(o, 'Service', 'todo-backend');
         expect(get(svc, 'spec', 'type')).toBe('ClusterIP');
@@ -73,6 +90,44 @@ export const backend: RenderSpec = {
       },
     },
     replicasAndImage('todo-backend', '0123456789ab', 'Never'),
+    pullSecret('todo-backend', 'Deployment'),
+    ...spreadAndBudget('todo-backend'),
+    {
+      name: 'external database over TLS: the CA in a ConfigMap, mounted, PGSSLROOTCERT names it',
+      values: { database: { url: `${DB_URL}?sslmode=verify-full`, tls: { caCert: CA_PEM } } },
+      secrets: [DB_URL],
+      check: (o) => {
+        expect(get(find(o, 'ConfigMap', 'todo-backend-database-ca'), 'data')).toEqual({ 'ca.crt': CA_PEM });
+        expect(configData(o).PGSSLROOTCERT).toBe('/etc/todo-backend/database-ca/ca.crt');
+        const pod = get(find(o, 'Deployment'), 'spec', 'template', 'spec') as Dict;
+        expect(get(pod, 'volumes', 1)).toEqual({
+          name: 'database-ca',
+          configMap: { name: 'todo-backend-database-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+        });
+        expect(get(mainContainer(o), 'volumeMounts', 1)).toEqual({
+          name: 'database-ca',
+          mountPath: '/etc/todo-backend/database-ca',
+          readOnly: true,
+        });
+      },
+    },
+    {
+      name: 'external database over TLS, the CA in an existing ConfigMap',
+      values: {
+        database: {
+          existingSecret: 'neon',
+          tls: { existingConfigMap: 'corp-ca', existingConfigMapKey: 'root.pem' },
+        },
+      },
+      check: (o) => {
+        expect(o.some((x) => x.metadata.name === 'todo-backend-database-ca')).toBe(false);
+        expect(configData(o).PGSSLROOTCERT).toBe('/etc/todo-backend/database-ca/ca.crt');
+        expect(get(find(o, 'Deployment'), 'spec', 'template', 'spec', 'volumes', 1, 'configMap')).toEqual({
+          name: 'corp-ca',
+          items: [{ key: 'root.pem', path: 'ca.crt' }],
+        });
+      },
+    },
     {
       name: 'existingSecret',
       values: {

@@ -52,6 +52,17 @@ export const BAD_VALUES: Record<ChartName, BadCase[]> = {
     bad('origins as a string', { trustedOrigins: 'http://todo.local' }, 'trustedOrigins'),
     bad('invalid ingress host', { ingress: { host: 'Not A Host' } }, 'ingress.host'),
     bad('boolean as a string', { networkPolicy: { enabled: 'yes' } }, 'networkPolicy.enabled'),
+    bad(
+      'registry credentials without a password',
+      { imageCredentials: { registry: 'ghcr.io', username: 'ci', password: '' } },
+      'imageCredentials',
+    ),
+    bad(
+      'database CA that is not PEM',
+      { database: { tls: { caCert: 'not a certificate' } } },
+      'database.tls.caCert',
+    ),
+    bad('spread skew of zero', { topologySpread: { enabled: true, maxSkew: 0 } }, 'topologySpread.maxSkew'),
   ],
   'todo-frontend': [
     bad('replicaCount as a word', { replicaCount: 'two' }, 'replicaCount'),
@@ -89,6 +100,11 @@ export const BAD_VALUES: Record<ChartName, BadCase[]> = {
       { autoscaling: { targetCPUUtilizationPercentage: 150 } },
       'autoscaling.targetCPUUtilizationPercentage',
     ),
+    bad(
+      'registry with a scheme',
+      { imageCredentials: { registry: 'https://ghcr.io', username: 'ci', password: 'p' } },
+      'imageCredentials.registry',
+    ),
   ],
   'todo-postgres': [
     bad('more than one replica', { replicaCount: 3 }, 'replicaCount'),
@@ -113,5 +129,10 @@ export const BAD_VALUES: Record<ChartName, BadCase[]> = {
       'healthCheck.startupProbe.failureThreshold',
     ),
     bad('root user', { podSecurityContext: { runAsUser: 0 } }, 'podSecurityContext.runAsUser'),
+    bad(
+      'registry credentials without a user name',
+      { imageCredentials: { registry: 'ghcr.io', username: '', password: 'p' } },
+      'imageCredentials',
+    ),
   ],
 };

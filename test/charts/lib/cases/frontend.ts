@@ -11,7 +11,7 @@ import {
   probePath,
   servicePort,
 } from '../objects.js';
-import { replicasAndImage } from './deployment.js';
+import { pullSecret, replicasAndImage, spreadAndBudget } from './deployment.js';
 
 export const frontend: RenderSpec = {
   chart: 'todo-frontend',
@@ -24,7 +24,7 @@ export const frontend: RenderSpec = {
       name: 'defaults',
       values: {},
       check: (o) => {
-        expect(kinds(o)).toEqual(['ConfigMap', 'Deployment', 'Pod', 'Service']);
+        expect(kinds(o)).toEqual(['ConfigMap', 'Deployment', 'Pod', 'PodDisruptionBudget', 'Service']);
         const svc = find(o, 'Service');
         expect(get(svc, 'spec', 'type')).toBe('NodePort');
         expect(servicePort(svc)).toMatchObject({ port: 3000, nodePort: 30000, targetPort: 'http' });
@@ -60,6 +60,8 @@ export const frontend: RenderSpec = {
       },
     },
     replicasAndImage('todo-frontend', 'abcdef012345', 'IfNotPresent'),
+    pullSecret('todo-frontend', 'Deployment'),
+    ...spreadAndBudget('todo-frontend'),
     {
       name: 'ingress on (Service becomes ClusterIP)',
       values: { ingress: { enabled: true, host: 'todo.test', annotations: { 'example.com/anno': 'x' } } },

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { RenderSpec } from '../matrix.js';
 import { type Dict, envOf, find, get, kinds, mainContainer, secretData, servicePort } from '../objects.js';
+import { pullSecret } from './deployment.js';
 
 // A password used by the cases (never a real one): it may only appear in the Secret.
 const PG_PASSWORD = 'pg-password-5e4d3c2b1a';
@@ -15,6 +16,7 @@ export const postgres: RenderSpec = {
   ],
   writablePaths: ['/tmp', '/var/run/postgresql', '/var/lib/postgresql/data'],
   cases: [
+    pullSecret('todo-postgres', 'StatefulSet'),
     {
       name: 'defaults',
       values: {},
