@@ -9,11 +9,12 @@ import { describeEachDb } from './helpers/db.js';
 describeEachDb('bulk task tools over MCP', (variant) => {
   let t: TestApp;
   let token: string;
+  let key: string;
   const call = async (name: string, args: Record<string, unknown>) => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/mcp',
-      headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
       payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
     });
     return JSON.parse(res.json().result.content[0].text);
@@ -27,6 +28,7 @@ describeEachDb('bulk task tools over MCP', (variant) => {
   beforeAll(async () => {
     t = await createTestApp(variant);
     token = (await t.signUp()).token;
+    key = await t.mcpKey(token);
     for (const title of ['a', 'b', 'c']) await call('add_task', { title, tags: title === 'c' ? ['x'] : [] });
   });
   afterAll(async () => {
@@ -72,7 +74,7 @@ describeEachDb('bulk task tools over MCP', (variant) => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/mcp',
-      headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
       payload: {
         jsonrpc: '2.0',
         id: 1,
