@@ -64,13 +64,10 @@ ENV
 read -r -a DEPLOY_CHARTS <<<"$(node --input-type=module -e "import { chartNames } from '$SCRIPTS/lib/repo.mjs'; console.log(chartNames().join(' '))")"
 read -r -a DEPLOY_APPS <<<"$(node --input-type=module -e "import { appNames } from '$SCRIPTS/lib/repo.mjs'; console.log(appNames().join(' '))")"
 
-# What `pnpm turbo deploy` runs, in turbo's order (doctor, the loads, then the charts in
-# dependency order). The image task is turbo-cached and owned by scripts/image.mjs.
+# What `pnpm turbo deploy` runs once turbo has built the images (the `image` task, turbo-cached,
+# owned by scripts/image.mjs): one deploy of every chart in dependency order.
 deploy_chain() {
-  node "$SCRIPTS/doctor.mjs" "$@" || return
-  local app chart
-  for app in "${DEPLOY_APPS[@]}"; do node "$SCRIPTS/load.mjs" "$app" "$@" || return; done
-  for chart in "${DEPLOY_CHARTS[@]}"; do node "$SCRIPTS/deploy.mjs" "$chart" "$@" || return; done
+  node "$SCRIPTS/deploy.mjs" "$@"
 }
 
 calls() { cat "$STUB_STATE/calls.log"; }
