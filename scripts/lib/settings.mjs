@@ -52,7 +52,7 @@ export const SETTINGS = [
   // --- cluster
   {
     name: 'CLUSTER',
-    scripts: ['deploy', 'load', 'status', 'diagnose', 'doctor'],
+    scripts: ['deploy', 'load', 'status', 'diagnose', 'doctor', 'logs'],
     group: 'cluster',
     default: 'minikube',
     help: 'deploy target: `minikube`, `kind`, or `current` (the current kubectl context, pinned at the start of a run)',
@@ -80,7 +80,7 @@ export const SETTINGS = [
   },
   {
     name: 'NAMESPACE',
-    scripts: ['deploy', 'diagnose'],
+    scripts: ['deploy', 'diagnose', 'logs'],
     group: 'cluster',
     default: 'todo',
     help: 'namespace of the three releases (created when missing)',
