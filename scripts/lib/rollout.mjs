@@ -48,7 +48,10 @@ const REPAIRS = {
  *   runner: import('./exec.mjs').Runner,
  *   target: import('./cluster.mjs').Target,
  *   retry?: string,
- * }} o `retry`: what the user does after fixing a failure (default: run `pnpm turbo deploy` again)
+ *   quietSkips?: boolean,
+ * }} o `retry`: what the user does after fixing a failure (default: run `pnpm turbo deploy`
+ *   again). `quietSkips`: no line for a release that stays as it is (watch mode's rounds say it
+ *   once). `cfg` is read at each use, so a caller may replace it between plans.
  */
 export function createRollout(o) {
   const { log, runner, target } = o;
@@ -89,11 +92,11 @@ export function createRollout(o) {
       upgradeMs,
     });
     if (e.action === 'skip') {
-      log.ok(`${e.release} ${e.reason}: not upgraded`);
+      if (!o.quietSkips) log.ok(`${e.release} ${e.reason}: not upgraded`);
       return done(0, 0);
     }
     if (e.action === 'absent') {
-      log.ok(`${e.release} not deployed: ${e.reason}`);
+      if (!o.quietSkips) log.ok(`${e.release} not deployed: ${e.reason}`);
       return done(0, 0);
     }
     await preflight();

@@ -76,3 +76,15 @@ reset_calls() { : >"$STUB_STATE/calls.log"; }
 redeploy() { deploy_chain >/dev/null 2>&1 || return 1; reset_calls; deploy_chain; }
 # calls_matching <regex>
 calls_matching() { grep -E "$1" "$STUB_STATE/calls.log" || true; }
+
+# setup_watch_repo: app sources and the turbo stand-in (stubs/turbo) in the scratch repository, so
+# watch mode's rounds can be driven by editing files there
+setup_watch_repo() {
+  for app in backend frontend; do
+    mkdir -p "$TODO_REPO_ROOT/apps/$app/src"
+    printf 'export const name = "%s";\n' "$app" >"$TODO_REPO_ROOT/apps/$app/src/index.ts"
+    printf '# %s\n' "$app" >"$TODO_REPO_ROOT/apps/$app/README.md"
+  done
+  mkdir -p "$TODO_REPO_ROOT/node_modules/.bin" "$TODO_REPO_ROOT/packages"
+  ln -sf "$REPO/test/bats/stubs/turbo" "$TODO_REPO_ROOT/node_modules/.bin/turbo"
+}

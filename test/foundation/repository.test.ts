@@ -89,7 +89,7 @@ describe('workspace layout', () => {
     const need: Record<string, string[]> = {
       'apps/backend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
       'apps/frontend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
-      '.': ['deploy', 'logs', 'doctor'],
+      '.': ['deploy', 'deploy:watch', 'logs', 'doctor'],
       'charts/todo-postgres': ['chart:deps'],
       'charts/todo-backend': ['chart:deps'],
       'charts/todo-frontend': ['chart:deps'],
