@@ -183,6 +183,7 @@ export function roundQueue(o) {
   let timer = null;
   let running = false;
   let closed = false;
+  let settled = false;
   /** @type {Promise<void>} */
   let current = Promise.resolve();
 
@@ -196,6 +197,19 @@ export function roundQueue(o) {
   const start = () => {
     timer = null;
     if (running || closed || !files.size) return;
+    // a busy machine may fire the timer before it has read the events that arrived meanwhile:
+    // let it read them first (setImmediate runs after pending I/O), then look again
+    if (!settled) {
+      settled = true;
+      setImmediate(() => {
+        if (now() - lastAt < o.debounceMs) {
+          settled = false;
+          schedule();
+        } else start();
+      });
+      return;
+    }
+    settled = false;
     const batch = { files: [...files].sort(), firstAt, lastAt };
     files = new Set();
     running = true;

@@ -62,6 +62,7 @@ describe('roundQueue', () => {
     expect(rounds).toEqual([]); // 300 ms after the last save, not the first
     t = 400;
     vi.advanceTimersByTime(50);
+    vi.advanceTimersByTime(1); // the timer yields once to pending events (setImmediate)
     expect(rounds.map((r) => r.files)).toEqual([['a', 'b']]);
     expect(q.busy()).toBe(true);
     q.notify('c'); // during the round
@@ -69,10 +70,27 @@ describe('roundQueue', () => {
     vi.advanceTimersByTime(1600);
     expect(rounds.length).toBe(1); // never two at once
     release();
-    await vi.advanceTimersByTimeAsync(0);
-    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(1);
     expect(rounds.map((r) => r.files)).toEqual([['a', 'b'], ['c']]);
     release();
+    await q.close();
+  });
+  it('a change read just before the round would start postpones it', async () => {
+    vi.useFakeTimers();
+    let t = 0;
+    /** @type {string[][]} */
+    const rounds = [];
+    const q = roundQueue({ debounceMs: 300, now: () => t, run: async (b) => void rounds.push(b.files) });
+    q.notify('a');
+    t = 300;
+    vi.advanceTimersByTime(300); // the timer fires; before the round starts, one more event is read
+    q.notify('b');
+    vi.advanceTimersByTime(1);
+    expect(rounds).toEqual([]);
+    t = 600;
+    vi.advanceTimersByTime(300);
+    vi.advanceTimersByTime(1);
+    expect(rounds).toEqual([['a', 'b']]);
     await q.close();
   });
 });

@@ -119,8 +119,11 @@ stop_watch() {
 @test "a save during a round makes the next round" {
   export STUB_TURBO_SLEEP=1.5
   start_watch --no-logs
+  reset_calls
   echo '// first' >>"$TODO_REPO_ROOT/apps/backend/src/index.ts"
   wait_for_line '── round 1'
+  # once the round's build has read its inputs (as turbo hashes them before it runs a task)
+  for _ in $(seq 1 300); do grep -q 'turbo: inputs read' "$STUB_STATE/calls.log" && break; sleep 0.1; done
   echo '// during the build' >>"$TODO_REPO_ROOT/apps/frontend/src/index.ts"
   wait_for_line '✓ round 2: todo-frontend serving'
   run cat "$(OUT)"
