@@ -162,8 +162,8 @@ await runScript(
       } else log.info('── watching for changes (Ctrl-C stops)');
     }
 
-    await round(null);
     if (runner.dryRun) {
+      await round(null);
       log.info('deploy:watch: dry run: stops after the first round');
       return EXIT.OK;
     }
@@ -181,6 +181,7 @@ await runScript(
           finish(e instanceof ScriptError ? e.exitCode : EXIT.ERROR);
         }),
     });
+    // watching starts before the first deploy: a save made meanwhile makes the first round
     const watcher = watchTree({
       root: REPO_ROOT,
       dirs: WATCHED_DIRS,
@@ -190,6 +191,7 @@ await runScript(
     /** the files that existed when the last round started */
     let existed = new Set(watcher.files());
     log.debug(`watching ${watcher.folders()} folders`);
+    queue.runNow();
     const code = await finished;
     await queue.close();
     return code;

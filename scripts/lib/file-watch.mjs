@@ -169,9 +169,9 @@ export function watchTree(o) {
  * change; changes that arrive while a round runs make the next round.
  * @param {{
  *   debounceMs: number,
- *   run: (batch: { files: string[], firstAt: number, lastAt: number }) => Promise<void>,
+ *   run: (batch: { files: string[], firstAt: number, lastAt: number } | null) => Promise<void>,
  *   now?: () => number,
- * }} o
+ * }} o `run(null)`: a round that `runNow` starts (the first deploy)
  */
 export function roundQueue(o) {
   const now = o.now ?? (() => performance.now());
@@ -194,6 +194,17 @@ export function roundQueue(o) {
     const wait = Math.max(0, lastAt + o.debounceMs - now());
     timer = setTimeout(start, wait);
   };
+  /** @param {{ files: string[], firstAt: number, lastAt: number } | null} batch */
+  const launch = (batch) => {
+    running = true;
+    current = o
+      .run(batch)
+      .catch(() => {})
+      .finally(() => {
+        running = false;
+        schedule();
+      });
+  };
   const start = () => {
     timer = null;
     if (running || closed || !files.size) return;
@@ -212,14 +223,7 @@ export function roundQueue(o) {
     settled = false;
     const batch = { files: [...files].sort(), firstAt, lastAt };
     files = new Set();
-    running = true;
-    current = o
-      .run(batch)
-      .catch(() => {})
-      .finally(() => {
-        running = false;
-        schedule();
-      });
+    launch(batch);
   };
 
   return {
@@ -234,6 +238,10 @@ export function roundQueue(o) {
     },
     /** Whether a round runs now. */
     busy: () => running,
+    /** Starts a round without a batch now (the changes that come meanwhile make the next one). */
+    runNow() {
+      if (!running && !closed) launch(null);
+    },
     /** Stops scheduling; resolves when the running round (if any) has finished. */
     async close() {
       closed = true;

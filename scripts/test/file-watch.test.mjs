@@ -47,7 +47,7 @@ describe('roundQueue', () => {
       debounceMs: 300,
       now: () => t,
       run: async (batch) => {
-        rounds.push(batch);
+        if (batch) rounds.push(batch);
         await new Promise((r) => {
           release = () => r(undefined);
         });
@@ -80,7 +80,11 @@ describe('roundQueue', () => {
     let t = 0;
     /** @type {string[][]} */
     const rounds = [];
-    const q = roundQueue({ debounceMs: 300, now: () => t, run: async (b) => void rounds.push(b.files) });
+    const q = roundQueue({
+      debounceMs: 300,
+      now: () => t,
+      run: async (b) => void rounds.push(b?.files ?? []),
+    });
     q.notify('a');
     t = 300;
     vi.advanceTimersByTime(300); // the timer fires; before the round starts, one more event is read
@@ -91,6 +95,34 @@ describe('roundQueue', () => {
     vi.advanceTimersByTime(300);
     vi.advanceTimersByTime(1);
     expect(rounds).toEqual([['a', 'b']]);
+    await q.close();
+  });
+  it('runNow starts a round at once; the changes it sees meanwhile make the next one', async () => {
+    vi.useFakeTimers();
+    let t = 0;
+    /** @type {(string[] | null)[]} */
+    const rounds = [];
+    /** @type {() => void} */
+    let release = () => {};
+    const q = roundQueue({
+      debounceMs: 300,
+      now: () => t,
+      run: async (b) => {
+        rounds.push(b?.files ?? null);
+        await new Promise((r) => {
+          release = () => r(undefined);
+        });
+      },
+    });
+    q.runNow();
+    q.notify('a');
+    t = 1000;
+    vi.advanceTimersByTime(1000);
+    expect(rounds).toEqual([null]);
+    release();
+    for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(1);
+    expect(rounds).toEqual([null, ['a']]);
+    release();
     await q.close();
   });
 });
