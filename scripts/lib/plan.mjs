@@ -42,6 +42,13 @@ import { chartValues, isExternalDatabase } from './values.mjs';
  * @typedef {{ context: string | null, namespace: string, order: string[], entries: Entry[] }} Plan
  */
 
+/**
+ * `helm list` flags that show the latest revision of every release whatever its status. Helm 3
+ * lists only deployed and failed ones by default and needs `--all` for the rest; Helm 4 lists
+ * every status by default and has no `--all` (an unknown flag there). These work on both.
+ */
+export const EVERY_STATUS = ['--deployed', '--failed', '--pending', '--uninstalled', '--uninstalling'];
+
 /** Actions that change the cluster. @param {Action} a */
 export const changes = (a) => a !== 'skip' && a !== 'absent';
 
@@ -122,8 +129,8 @@ export function parseReleaseList(stdout) {
 
 /**
  * Reads the live state of every release in `desired` (the external ones aside). Helm applies
- * `--selector` to the latest revision of each release, on the client, with Kubernetes label
- * selector syntax (`in (…)` included), so one query answers "which releases already carry the
+ * `--selector` to the latest revision of each release (after the status filter), on the client,
+ * with Kubernetes label selector syntax (`in (…)` included), so one query answers "which releases already carry the
  * digest this deploy would record": when all do, that is the only query. Otherwise a second,
  * unfiltered list gives the others' status and revision.
  * @param {import('./cluster.mjs').Target} target
@@ -142,7 +149,7 @@ export async function readReleases(target, runner, desired) {
       [
         'list',
         ...helmTargetArgs(target),
-        '--all',
+        ...EVERY_STATUS,
         '--filter',
         `^(${wanted.map((d) => escapeRegex(d.release)).join('|')})$`,
         ...extra,

@@ -66,7 +66,7 @@ setup() { setup_pipeline; }
   assert_output --partial 'app ready: http://127.0.0.1:30000'
   run calls_matching '^helm'
   assert_equal "${#lines[@]}" 1
-  assert_line --index 0 --partial 'helm list --kube-context minikube --namespace todo --all'
+  assert_line --index 0 --partial 'helm list --kube-context minikube --namespace todo --deployed --failed --pending --uninstalled --uninstalling --filter'
   run calls_matching 'image (load|ls)|helm upgrade|helm rollback|helm uninstall|docker (build|buildx|version)'
   assert_output ''
 }

@@ -66,7 +66,7 @@ plan_then_deploy() {
   assert_output --regexp 'todo-frontend +upgrade +revision 1 → 2: chart version 0.1.0 → 0.9.0'
   assert_output --regexp 'todo-postgres +upgrade +revision 1 → 2: chart files'
   refute_output --partial "$TODO_SECRET_AUTH"
-  run calls_matching 'upgrade|image load|uninstall|rollback'
+  run calls_matching 'helm upgrade|image load|helm uninstall|helm rollback'
   assert_output ''
 }
 

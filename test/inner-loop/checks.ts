@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { EVERY_STATUS } from '@todo/scripts/lib/plan.mjs';
 import { startService } from '@todo/scripts/toolkit';
 
 export interface RunResult {
@@ -71,11 +72,11 @@ function check(ok: unknown, message: string): asserts ok {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Release → revision, from `helm list --all`. */
+/** Release → revision, the latest of each (Helm 4 has no `helm list --all`). */
 async function revisions(d: InnerLoopDeps): Promise<Record<string, number>> {
   const r = await d.run(
     'helm',
-    ['list', '--all', '--namespace', d.env.NAMESPACE ?? 'todo', '--output', 'json'],
+    ['list', ...EVERY_STATUS, '--namespace', d.env.NAMESPACE ?? 'todo', '--output', 'json'],
     {
       env: d.env,
     },
