@@ -143,3 +143,15 @@ plan_then_deploy() {
   assert_output --partial 'cannot read the releases'
   assert_output --partial 'doctor:'
 }
+
+@test "Helm 4: the same plan, and the deploy after it does what it said" {
+  export STUB_HELM_VERSION=v4.1.4
+  run plan_then_deploy
+  assert_success
+  set_tag backend ffffffffffff
+  run node "$SCRIPTS/deploy.mjs" --plan
+  assert_success
+  assert_output --regexp 'todo-backend +upgrade +revision 1 → 2: image tag aaaaaaaaaaaa → ffffffffffff'
+  run plan_then_deploy
+  assert_success
+}
