@@ -5,7 +5,9 @@
 // `kubectl logs --follow` from its first line. Instances that were already running when the
 // follower started are shown from `--tail` lines or `--since-time` on. A crash seen only after the
 // fact (the container already restarted) is read once with `--previous`, so its lines are not
-// lost either. Used by `pnpm logs` (scripts/logs.mjs) and between watch-mode rounds.
+// lost either. Used by `pnpm logs` (scripts/logs.mjs) and between watch-mode rounds. A little
+// over 300 lines: the follower, the two stream splitters it needs (kubectl's JSON events, log
+// lines) and the `--previous` reader, which share the pod and prefix helpers.
 import { kubectlArgs } from './cluster.mjs';
 import { firstError } from './exec.mjs';
 import { startService } from './service.mjs';

@@ -6,7 +6,9 @@
 //
 // Self-contained: each check takes the harness's helpers (`InnerLoopDeps`) and throws an Error
 // that says what went wrong. It imports nothing from the harness, only the scripts' toolkit.
-// How to wire it into test/cluster/cluster.test.ts: test/inner-loop/README.md.
+// How to wire it into test/cluster/cluster.test.ts: test/inner-loop/README.md. One file of
+// about 600 lines so the harness imports one module; each check is one scenario with its own
+// assertions, and they share the helpers above them.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
