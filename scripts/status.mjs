@@ -5,6 +5,7 @@ import { describeTarget, helmTargetArgs, kubectlArgs, pinContext, resolveTarget 
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { runScript } from './lib/main.mjs';
+import { EVERY_STATUS } from './lib/plan.mjs';
 import { appUrl, withReachableUrl } from './lib/url.mjs';
 
 await runScript(
@@ -26,7 +27,7 @@ await runScript(
     log.info(`status: ${describeTarget(target)}`);
     const rel = await log.step(
       'helm list',
-      () => runner.run('helm', ['list', ...helmTargetArgs(target), '--all', '--output', 'json']),
+      () => runner.run('helm', ['list', ...helmTargetArgs(target), ...EVERY_STATUS, '--output', 'json']),
       (r) => (r.ok ? '' : 'failed'),
     );
     if (!rel.ok)

@@ -20,10 +20,13 @@ import { defaultText, plain, SETTINGS } from './settings.mjs';
  *   needs?: string,
  *   logTo?: 'stdout' | 'stderr',
  *   dryRun?: 'nothing' | 'queries',
+ *   interruptNote?: () => string | undefined,
  * }} CliSpec
  *   `logTo: 'stderr'` when the script's stdout carries a result (an image reference).
  *   `dryRun: 'queries'`: --dry-run still runs read-only queries and skips only the commands
  *   marked as changes (default 'nothing': it runs no command at all).
+ *   `interruptNote`: what Ctrl-C means for this command (a follower that just stops), said instead
+ *   of the default "the next run repairs anything left half-done"; undefined keeps the default.
  */
 
 /** @type {Record<string, OptionSpec>} */

@@ -57,7 +57,8 @@ export function helmRegistryFlags(cfg, source) {
 }
 
 /** Registries this process has logged in to with Helm. */
-const loggedIn = new Set();
+/** Logins this process has made (or is making) with Helm, per registry: charts pulled side by side share one. */
+const loggedIn = new Map();
 
 /**
  * `helm registry login` when REGISTRY_USERNAME/REGISTRY_PASSWORD are set; the password goes in on
@@ -66,11 +67,27 @@ const loggedIn = new Set();
  * @param {import('./exec.mjs').Runner} runner
  * @param {string} source
  */
-export async function helmRegistryLogin(cfg, runner, source) {
+export function helmRegistryLogin(cfg, runner, source) {
+  const host = registryHost(source);
+  let login = loggedIn.get(host);
+  if (!login) {
+    login = loginOnce(cfg, runner, source, host);
+    loggedIn.set(host, login);
+    login.catch(() => loggedIn.delete(host));
+  }
+  return login;
+}
+
+/**
+ * @param {import('./env.mjs').Config} cfg
+ * @param {import('./exec.mjs').Runner} runner
+ * @param {string} source
+ * @param {string} host
+ */
+async function loginOnce(cfg, runner, source, host) {
   const username = cfg.get('REGISTRY_USERNAME');
   const password = cfg.get('REGISTRY_PASSWORD');
-  const host = registryHost(source);
-  if (!username || !password || loggedIn.has(host)) return;
+  if (!username || !password) return;
   const r = await runner.run(
     'helm',
     [
@@ -90,7 +107,6 @@ export async function helmRegistryLogin(cfg, runner, source) {
       EXIT.CLUSTER,
     );
   }
-  loggedIn.add(host);
 }
 
 /**

@@ -34,15 +34,21 @@ export async function runScript(spec, body) {
       throw e;
     });
   }
+  /** @param {NodeJS.Signals} sig */
+  const interrupted = (sig) => {
+    const note = spec.interruptNote?.();
+    if (note) log.info(`${spec.name}: ${note}`);
+    else
+      log.problem(
+        `${spec.name}: interrupted (${sig}). The next run repairs anything left half-done: run the same command again.`,
+      );
+  };
   installSignalHandlers((sig, waiting) => {
     if (waiting)
       log.warn(
         `${spec.name}: ${sig}: letting the running command stop cleanly (press Ctrl-C again to leave at once)`,
       );
-    else
-      log.problem(
-        `${spec.name}: interrupted (${sig}). The next run repairs anything left half-done: run the same command again.`,
-      );
+    else interrupted(sig);
   });
   /** @type {number} */
   let code = EXIT.OK;
@@ -75,9 +81,7 @@ export async function runScript(spec, body) {
     runCleanups();
   }
   if (interruption.signal) {
-    log.problem(
-      `${spec.name}: interrupted (${interruption.signal}). The next run repairs anything left half-done: run the same command again.`,
-    );
+    interrupted(interruption.signal);
     code = interruption.signal === 'SIGINT' ? EXIT.INTERRUPTED : 143;
   }
   if (process.env.TODO_SCRIPT_TIMING !== '0') {

@@ -2,10 +2,10 @@
 // Where things live in the repository, and the charts the pipeline deploys. Every path the
 // scripts touch is built here.
 //
-// The deploy order is stated once, by the chart packages' workspace dependencies (what turbo
-// orders `deploy` by): `charts/<chart>/package.json` depends on the charts deployed before it and
-// on the app whose image it runs. Everything else (the charts a script accepts, which app's image
-// a chart runs, which chart comes last) is read from there.
+// The deploy order is stated once, by the chart packages' workspace dependencies:
+// `charts/<chart>/package.json` depends on the charts deployed before it and on the app whose
+// image it runs. Everything else (the charts a script accepts, which app's image a chart runs,
+// which chart comes last, the order scripts/deploy.mjs installs them in) is read from there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,10 @@ export const REPO_ROOT = process.env.TODO_REPO_ROOT
 /** @typedef {{ name: string, app: string | null, after: string[] }} Chart */
 
 /**
- * The deployable charts (a `charts/<name>/package.json` with a `deploy` script), in deploy order:
- * each after the deployable charts it depends on; `app` is the workspace dependency that lives in
- * `apps/` (other workspace dependencies, such as a library chart, do not order anything).
+ * The deployable charts (a `charts/<name>/` workspace package whose Chart.yaml is an application
+ * chart, not a library), in deploy order: each after the deployable charts it depends on; `app` is
+ * the workspace dependency that lives in `apps/` (other workspace dependencies, such as a library
+ * chart, do not order anything).
  * @param {string} [root]
  * @returns {Chart[]}
  */
@@ -34,7 +35,7 @@ export function deployOrder(root = REPO_ROOT) {
     const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
     const deps = { ...pkg.dependencies, ...pkg.devDependencies };
     packages.set(name, {
-      deploy: Boolean(pkg.scripts?.deploy),
+      deploy: isApplicationChart(path.join(dir, name)),
       deps: Object.keys(deps).filter((d) => String(deps[d]).startsWith('workspace:')),
     });
   }
@@ -63,6 +64,21 @@ export function deployOrder(root = REPO_ROOT) {
   };
   for (const c of charts) visit(c, []);
   return ordered;
+}
+
+/**
+ * Whether a chart folder holds an application chart (Chart.yaml `type: application`, or no type,
+ * which Helm reads the same way); a library chart is never installed.
+ * @param {string} dir
+ */
+function isApplicationChart(dir) {
+  let text;
+  try {
+    text = fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8');
+  } catch {
+    return false;
+  }
+  return !/^type:\s*["']?library["']?\s*$/m.test(text);
 }
 
 /** Names of the deployable charts, in deploy order. */

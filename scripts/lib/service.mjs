@@ -2,6 +2,7 @@
 // Long-lived processes the scripts and harnesses start and stop again: a server under test, the
 // `minikube service --url` tunnel. Like exec.mjs's commands: an argument array, no shell.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { onCleanup } from './cleanup.mjs';
 
 /**
@@ -10,7 +11,8 @@ import { onCleanup } from './cleanup.mjs';
  * @param {string} name shown in messages
  * @param {string} bin
  * @param {readonly string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, cwd?: string }} [o]
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, onOutput?: (text: string, stream: 'stdout' | 'stderr') => void }} [o]
+ *   `onOutput`: every chunk as it arrives (a follower that prints or parses the stream)
  */
 export function startService(name, bin, args, o = {}) {
   const child = spawn(bin, args, {
@@ -28,6 +30,13 @@ export function startService(name, bin, args, o = {}) {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  if (o.onOutput) {
+    const { onOutput } = o;
+    // a character split across two chunks is decoded whole
+    const [out, err] = [new StringDecoder('utf8'), new StringDecoder('utf8')];
+    child.stdout?.on('data', (/** @type {Buffer} */ d) => onOutput(out.write(d), 'stdout'));
+    child.stderr?.on('data', (/** @type {Buffer} */ d) => onOutput(err.write(d), 'stderr'));
+  }
   const exited = new Promise((resolve) => child.once('close', resolve));
   child.on('error', (e) => {
     output += `\n${e.message}`;

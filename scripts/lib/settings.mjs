@@ -52,7 +52,7 @@ export const SETTINGS = [
   // --- cluster
   {
     name: 'CLUSTER',
-    scripts: ['deploy', 'load', 'status', 'diagnose', 'doctor'],
+    scripts: ['deploy', 'load', 'status', 'diagnose', 'doctor', 'logs', 'deploy:watch'],
     group: 'cluster',
     default: 'minikube',
     help: 'deploy target: `minikube`, `kind`, or `current` (the current kubectl context, pinned at the start of a run)',
@@ -80,7 +80,7 @@ export const SETTINGS = [
   },
   {
     name: 'NAMESPACE',
-    scripts: ['deploy', 'diagnose'],
+    scripts: ['deploy', 'diagnose', 'logs', 'deploy:watch'],
     group: 'cluster',
     default: 'todo',
     help: 'namespace of the three releases (created when missing)',
@@ -179,11 +179,18 @@ export const SETTINGS = [
   // --- deploy
   {
     name: 'HELM_TIMEOUT',
-    scripts: ['deploy'],
+    scripts: ['deploy', 'deploy:watch'],
     group: 'deploy',
     default: '5m0s',
     help: 'how long one release may take to become ready before it is rolled back',
     common: true,
+  },
+  {
+    name: 'WATCH_DEBOUNCE_MS',
+    scripts: ['deploy:watch'],
+    group: 'deploy',
+    default: '300',
+    help: '`pnpm deploy:watch`: how long after the last save a round starts (saves closer together make one round)',
   },
   {
     name: 'POSTGRES_IMAGE',

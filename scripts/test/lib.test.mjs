@@ -20,7 +20,7 @@ import { versionIn } from '../lib/doctor/tools.mjs';
 import { isSecretKey, loadConfig } from '../lib/env.mjs';
 import { ScriptError } from '../lib/errors.mjs';
 import { createRunner } from '../lib/exec.mjs';
-import { DIGEST_LABEL, parseMetadata, planRelease, safetyFlags, upgradeArgs } from '../lib/helm.mjs';
+import { safetyFlags, upgradeArgs } from '../lib/helm.mjs';
 import { createLog, formatCommand, formatDuration, redact } from '../lib/log.mjs';
 import { waitForHttp } from '../lib/net.mjs';
 import { inRootfs } from '../lib/rootfs.mjs';
@@ -213,30 +213,6 @@ describe('helm', () => {
     expect(versionIn('kind v0.20.0 go1.20.4 linux/amd64')).toBe('0.20.0');
     expect(safetyFlags(3)).toEqual(['--wait', '--atomic']);
     expect(safetyFlags(4)).toEqual(['--wait=watcher', '--rollback-on-failure']);
-  });
-  it('plans install, skip, upgrade and repairs from the release metadata', () => {
-    const info = parseMetadata(
-      JSON.stringify({ status: 'deployed', revision: 4, labels: { [DIGEST_LABEL]: 'd1' } }),
-    );
-    expect(planRelease(null, 'd1').action).toBe('install');
-    expect(planRelease(info, 'd1').action).toBe('skip');
-    expect(planRelease(info, 'd2').action).toBe('upgrade');
-    expect(
-      planRelease({ ...(info ?? /** @type {never} */ ({})), status: 'pending-upgrade' }, 'd1').action,
-    ).toBe('repair-rollback');
-    expect(
-      planRelease({ status: 'pending-install', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1')
-        .action,
-    ).toBe('repair-uninstall');
-    expect(
-      planRelease({ status: 'failed', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1').action,
-    ).toBe('repair-uninstall');
-    expect(
-      planRelease(
-        { status: 'failed', revision: 3, labels: { [DIGEST_LABEL]: 'd1' }, chart: '', appVersion: '' },
-        'd1',
-      ).action,
-    ).toBe('upgrade');
   });
   it('builds the upgrade command with strings, JSON values and the values file', () => {
     const target = resolveTarget(cfgOf({}));
@@ -714,20 +690,27 @@ describe('settings registry', async () => {
 
 describe('deploy order (charts/*/package.json)', async () => {
   const { deployOrder } = await import('../lib/repo.mjs');
-  it('orders charts after the charts they depend on, with the app each one runs', () => {
+  it('orders the application charts after the charts they depend on, with the app each one runs', () => {
     const root = tmpdir();
     const pkg = (/** @type {string} */ dir, /** @type {object} */ json) => {
       fs.mkdirSync(path.join(root, dir), { recursive: true });
       fs.writeFileSync(path.join(root, dir, 'package.json'), JSON.stringify(json));
     };
-    const deploy = { deploy: 'node deploy.mjs' };
+    const chart = (/** @type {string} */ dir, /** @type {string} */ type) =>
+      fs.writeFileSync(
+        path.join(root, dir, 'Chart.yaml'),
+        `apiVersion: v2\nname: x\n${type}version: 0.1.0\n`,
+      );
     pkg('apps/site', {});
     pkg('charts/lib', { name: 'lib' });
+    chart('charts/lib', 'type: library\n');
     pkg('charts/web', {
-      scripts: deploy,
       devDependencies: { site: 'workspace:*', db: 'workspace:*', lib: 'workspace:*' },
     });
-    pkg('charts/db', { scripts: deploy, devDependencies: { tool: '^1.0.0' } });
+    chart('charts/web', 'type: application\n');
+    pkg('charts/db', { devDependencies: { tool: '^1.0.0' } });
+    chart('charts/db', ''); // no type: an application chart, as Helm reads it
+    pkg('charts/notes', {}); // no Chart.yaml: not a chart
     expect(deployOrder(root)).toEqual([
       { name: 'db', app: null, after: [] },
       { name: 'web', app: 'site', after: ['db'] },

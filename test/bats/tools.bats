@@ -30,6 +30,16 @@ pod() { # pod <name> <phase> <ready> <containerStatus-json> [conditions-extra]
   assert_output --partial 'app: http://127.0.0.1:30000'
 }
 
+@test "status with Helm 4, which has no helm list --all, and a release left pending" {
+  export STUB_HELM_VERSION=v4.1.4
+  run deploy_chain
+  assert_success
+  printf 'revision=2\nstatus=pending-upgrade\ndigest=x\n' >"$STUB_STATE/releases/todo-backend"
+  run node "$SCRIPTS/status.mjs"
+  assert_output --partial 'pending-upgrade'
+  refute_output --partial 'unknown flag'
+}
+
 @test "status on the Docker driver of macOS points at minikube service --url" {
   run deploy_chain
   export TODO_TEST_PLATFORM=darwin

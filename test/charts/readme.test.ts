@@ -59,11 +59,12 @@ describe('chart READMEs', () => {
         );
     });
 
-    it(`${chart} package keeps its deploy and readme scripts`, () => {
+    it(`${chart} package keeps its chart:deps and readme scripts (the root deploy task installs it)`, () => {
       const pkg = JSON.parse(readFileSync(path.join(chartDir(chart), 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       };
-      expect(pkg.scripts.deploy).toBe(`node ../../scripts/deploy.mjs ${chart}`);
+      expect(pkg.scripts['chart:deps']).toMatch(/helm dependency update --skip-refresh/);
+      expect(pkg.scripts.deploy).toBeUndefined();
       expect(pkg.scripts.readme).toMatch(/^readme-generator --values values\.yaml --readme README\.md$/);
     });
   }

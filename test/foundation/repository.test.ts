@@ -89,9 +89,10 @@ describe('workspace layout', () => {
     const need: Record<string, string[]> = {
       'apps/backend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
       'apps/frontend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
-      'charts/todo-postgres': ['deploy'],
-      'charts/todo-backend': ['deploy'],
-      'charts/todo-frontend': ['deploy'],
+      '.': ['deploy', 'deploy:watch', 'logs', 'doctor'],
+      'charts/todo-postgres': ['chart:deps'],
+      'charts/todo-backend': ['chart:deps'],
+      'charts/todo-frontend': ['chart:deps'],
       'packages/contracts': ['test', 'typecheck', 'lint'],
       scripts: ['test', 'typecheck', 'lint'],
       test: ['test', 'typecheck', 'lint'],
