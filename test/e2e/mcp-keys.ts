@@ -120,8 +120,11 @@ export function mcpKeyTests({ app, browser, user }: Shared) {
     expect(await toolNames(server.url, headers)).toEqual([
       'add_task',
       'complete_task',
+      'complete_tasks',
       'delete_task',
+      'delete_tasks',
       'list_tasks',
+      'reopen_task',
       'update_task',
     ]);
     const listed = await rpc(server.url, headers, 'tools/call', { name: 'list_tasks', arguments: {} });
