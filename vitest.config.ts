@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // workspace's own `test` task with caching.
 export default defineConfig({
   test: {
-    projects: ['apps/*', 'scripts', 'test'],
+    projects: ['apps/*', 'packages/contracts', 'scripts', 'test'],
   },
 });

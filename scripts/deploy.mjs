@@ -1,171 +1,105 @@
 #!/usr/bin/env node
 // @ts-check
-// `deploy` task of a chart: helm upgrade --install with wait, explicit timeout and rollback on
-// failure; skipped when chart files, values and image tag are unchanged since the last
-// successful release (a digest kept as a release label); diagnoses the pods when it fails.
-import path from 'node:path';
-import { interruption, withSecretFile } from './lib/cleanup.mjs';
-import { describeTarget, helmTargetArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
-import { ensureImage, ensureLocalAppImage, requireLocalImage } from './lib/cluster-images.mjs';
-import { collect, report } from './lib/diagnose.mjs';
-import { deployDigest } from './lib/digest.mjs';
-import { EXIT, ScriptError } from './lib/errors.mjs';
-import { firstError } from './lib/exec.mjs';
-import { helmVersion, planRelease, releaseInfo, upgradeArgs } from './lib/helm.mjs';
+// The `deploy` turbo task (`//#deploy`, after turbo has built the images and packaged the chart
+// dependencies): every chart in dependency order, in one process. Plans first (plan.mjs: one Helm
+// query when nothing changed), then upgrades only the releases whose chart, values or image
+// changed (rollout.mjs: doctor's checks before the first change, helm upgrade --install with wait,
+// timeout and rollback, a diagnosis when it fails). `--plan` prints the plan and stops.
+import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
+import { reportChecks, runChecks } from './lib/doctor/run.mjs';
+import { EXIT, ScriptError, usageError } from './lib/errors.mjs';
 import { runScript } from './lib/main.mjs';
-import { CHARTS, chartDir, ROOT } from './lib/repo.mjs';
+import { changes, formatPlan, planDeploy, planJson } from './lib/plan.mjs';
+import { chartNames } from './lib/repo.mjs';
+import { createRollout } from './lib/rollout.mjs';
 import { appUrl } from './lib/url.mjs';
-import { chartValues, isExternalDatabase, nest } from './lib/values.mjs';
 
-const LAST_CHART = 'todo-frontend';
+const CHARTS = chartNames();
+/** The app is ready once the last chart of the deploy order is. */
+const LAST_CHART = CHARTS.at(-1);
 
 await runScript(
   {
     name: 'deploy',
-    summary: 'install or upgrade one chart (skipped when nothing changed; rolled back when it fails)',
-    usage: 'node scripts/deploy.mjs <chart> [--dry-run] [--force]',
-    positionals: [
-      { name: 'chart', description: 'chart to deploy', required: true, choices: Object.keys(CHARTS) },
+    summary:
+      'install or upgrade the charts in dependency order (unchanged releases skipped; a failed one rolled back)',
+    usage: [
+      'node scripts/deploy.mjs [<chart>...] [--plan [--json]] [--force] [--dry-run]',
+      'pnpm turbo deploy [-- <chart>... | -- --plan]',
     ],
-    options: { force: { type: 'boolean', description: 'upgrade even when nothing changed' } },
-    env: {
-      CLUSTER: 'minikube (default) | kind | current',
-      NAMESPACE: 'namespace of the releases (default todo)',
-      HELM_TIMEOUT: 'how long helm waits for readiness (default 5m0s)',
-      POSTGRES_IMAGE: "PostgreSQL image (default: the chart's); todo-local/… images are loaded",
-      'DATABASE_URL (secret)': 'external PostgreSQL: todo-postgres is then not deployed',
-      'OPENAI_API_KEY (secret)': 'switches the assistant to OpenAI',
-      'BETTER_AUTH_SECRET (secret)': 'auth secret (default: generated once by the chart)',
+    description: [
+      `Deploys ${CHARTS.join(' → ')} (the order the chart packages' dependencies give), or only the`,
+      'charts named. A release whose chart files, values and image tag are those of its deployed',
+      'revision (a digest kept as a release label) is skipped without any other query. `pnpm turbo',
+      'deploy` builds the images first (turbo-cached) and then runs this.',
+    ],
+    positionals: [{ name: 'chart', description: 'charts to deploy (default: all)', choices: CHARTS }],
+    allowExtraPositionals: true,
+    options: {
+      plan: {
+        type: 'boolean',
+        description:
+          'print the dependency order and what would happen to each release (install, upgrade and which inputs changed, skip), change nothing',
+      },
+      json: { type: 'boolean', description: 'with --plan: the plan as JSON on stdout' },
+      force: { type: 'boolean', description: 'upgrade even the releases that did not change' },
     },
-    examples: ['pnpm turbo deploy', 'node scripts/deploy.mjs todo-backend --dry-run'],
+    // the JSON plan is the only thing on stdout
+    logTo: process.argv.includes('--json') ? 'stderr' : 'stdout',
+    examples: [
+      'pnpm turbo deploy',
+      'pnpm turbo deploy -- --plan',
+      'node scripts/deploy.mjs --plan --json',
+      'node scripts/deploy.mjs todo-backend --dry-run',
+    ],
   },
   async ({ cli, cfg, log, runner }) => {
-    const chart = /** @type {keyof typeof CHARTS} */ (cli.positionals[0]);
-    const release = chart;
+    for (const c of cli.positionals)
+      if (!CHARTS.includes(c))
+        throw usageError(`unknown chart "${c}": expected one of ${CHARTS.join(', ')}.`);
+    if (cli.values.json && !cli.values.plan) throw usageError('--json goes with --plan.');
     const target = await pinContext(resolveTarget(cfg), runner);
-    log.info(`deploy ${chart}: ${describeTarget(target)}`);
+    log.info(`deploy: ${describeTarget(target)}`);
+    const charts = cli.positionals;
+    const withLast = !charts.length || charts.includes(/** @type {string} */ (LAST_CHART));
+    // the app's URL is a read-only question too: asked beside the plan's
+    const earlyUrl =
+      withLast && !cli.values.plan && !runner.dryRun ? appUrl(target, runner, cfg).catch(() => null) : null;
 
-    if (chart === 'todo-postgres' && isExternalDatabase(cfg.get('DATABASE_URL'))) {
-      log.ok('todo-postgres not deployed: DATABASE_URL points the backend at an external PostgreSQL');
+    let plan;
+    try {
+      plan = await log.step(
+        'plan',
+        () => planDeploy({ charts, cfg, target, runner, force: Boolean(cli.values.force) }),
+        (p) => {
+          const moving = p.entries.filter((e) => changes(e.action));
+          return moving.length
+            ? `${moving.map((e) => `${e.release} (${e.action})`).join(', ')}`
+            : 'nothing to change';
+        },
+      );
+    } catch (e) {
+      // the releases cannot be read: doctor says why, in its own words
+      if (e instanceof ScriptError && (e.exitCode === EXIT.CLUSTER || e.exitCode === EXIT.PREREQ)) {
+        log.info('doctor:');
+        reportChecks(log, await runChecks({ runner, cfg, target }));
+      }
+      throw e;
+    }
+
+    if (cli.values.plan) {
+      if (cli.values.json) process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      else for (const line of formatPlan(plan)) log.info(line);
+      log.info('a plan changes nothing; `pnpm turbo deploy` carries it out');
       return EXIT.OK;
     }
 
-    const values = await log.step(
-      'compute values and digest',
-      () => {
-        const v = chartValues(chart, cfg, target);
-        return {
-          ...v,
-          digest: deployDigest({ chartDir: chartDir(chart), values: v.set, secretValues: v.secret }),
-        };
-      },
-      (v) => `digest ${v.digest}`,
-    );
-    // Independent queries: run them side by side.
-    const [helm, info] = await Promise.all([
-      log.step(
-        'helm version',
-        () => helmVersion(runner),
-        (h) => h.version,
-      ),
-      log.step(
-        `read release ${release}`,
-        () => releaseInfo(target, runner, release, values.digest),
-        (i) => (i ? `revision ${i.revision}, ${i.status}` : 'not installed'),
-      ),
-    ]);
-    const plan = planRelease(info, values.digest);
-    if (plan.action === 'skip' && !cli.values.force) {
-      log.ok(`${release} unchanged since revision ${info?.revision}: not upgraded`);
-    } else {
-      if (plan.action === 'repair-uninstall') {
-        await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['uninstall', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
-          if (!r.ok)
-            throw new ScriptError(
-              `cannot remove the broken release ${release}: ${firstError(r)}`,
-              EXIT.CLUSTER,
-            );
-          return 'removed, installing again';
-        });
-      } else if (plan.action === 'repair-rollback') {
-        await log.step(`repair ${release}: ${plan.reason}`, async () => {
-          const r = await runner.run(
-            'helm',
-            ['rollback', release, ...helmTargetArgs(target), '--wait', '--timeout', '2m0s'],
-            { change: true, stream: true },
-          );
-          if (!r.ok)
-            throw new ScriptError(
-              `cannot roll back the interrupted release ${release}: ${firstError(r)}. Try \`helm history ${release} -n ${target.namespace}\`.`,
-              EXIT.CLUSTER,
-            );
-          return 'rolled back to the last good revision';
-        });
-      }
-      const app = CHARTS[chart].app;
-      for (const image of values.images) {
-        const ensureLocal = app
-          ? ensureLocalAppImage(runner, app, path.join(ROOT, 'scripts', 'image.mjs'))
-          : requireLocalImage(runner);
-        await log.step(`image ${image} in the cluster`, () =>
-          ensureImage(target, runner, image, ensureLocal),
-        );
-      }
-      const timeout = cfg.get('HELM_TIMEOUT') ?? '5m0s';
-      await log.step(`helm upgrade --install ${release} (${plan.reason})`, () =>
-        withValuesFile(runner.dryRun, JSON.stringify(nest(values.secret)), async (file) => {
-          const args = upgradeArgs({
-            release,
-            chartPath: chartDir(chart),
-            target,
-            major: helm.major,
-            timeout,
-            digest: values.digest,
-            set: values.set,
-            valuesFiles: [file],
-          });
-          const watch = watchPods(target, runner, release);
-          const r = await runner.run('helm', args, { change: true, stream: true });
-          const seen = await watch.stop();
-          if (r.ok) return runner.dryRun ? 'dry run' : `deployed (${timeout} budget)`;
-          if (interruption.signal) {
-            throw new ScriptError(
-              `helm was stopped by ${interruption.signal} while deploying ${release}`,
-              EXIT.INTERRUPTED,
-            );
-          }
-          const text = `${r.stdout}${r.stderr}`;
-          const outcome = /uninstalled/i.test(text)
-            ? ' — Helm removed the failed first install'
-            : /roll(ed)? ?back/i.test(text)
-              ? ' — Helm rolled the release back, the previous version keeps running'
-              : '';
-          log.problem(`helm upgrade of ${release} failed: ${firstError(r)}${outcome}`);
-          log.info(`diagnose ${release}:`);
-          const now = await collect(target, runner, { release });
-          const findings = now.findings.length ? now.findings : seen;
-          if (findings.length) report(log, findings);
-          else
-            log.detail(
-              now.error
-                ? `cannot read the pods: ${now.error}`
-                : 'no pod of this release is failing now; see the helm output above',
-            );
-          throw new ScriptError(
-            `${release} was not deployed (exit ${r.exitCode}). Fix the cause above, then run \`pnpm turbo deploy\` again; \`pnpm diagnose\` shows the pods' state.`,
-            EXIT.DEPLOY,
-          );
-        }),
-      );
-    }
+    await createRollout({ cfg, log, runner, target }).applyPlan(plan);
 
-    if (chart === LAST_CHART && !runner.dryRun) {
-      const u = await appUrl(target, runner, cfg);
+    if (withLast && !runner.dryRun) {
+      const moved = plan.entries.some((e) => changes(e.action));
+      const early = await earlyUrl;
+      const u = moved || !early ? await appUrl(target, runner, cfg) : early;
       if (u.url) log.ok(`app ready: ${u.url}  (${u.how})`);
       else if (u.tunnelCommand)
         log.ok(
@@ -176,51 +110,3 @@ await runScript(
     return EXIT.OK;
   },
 );
-
-/**
- * The secret values file; in dry-run mode nothing is written (a placeholder names it).
- * @template T
- * @param {boolean} dryRun
- * @param {string} content
- * @param {(file: string) => Promise<T>} fn
- */
-function withValuesFile(dryRun, content, fn) {
-  if (dryRun) return fn('<0600-temporary-file-with-the-secret-values>');
-  return withSecretFile('values.json', content, fn);
-}
-
-/**
- * While helm waits, looks at the release's pods every 10 s and keeps the last problems seen, so
- * the diagnosis survives Helm's rollback (which deletes the failing pods).
- * @param {import('./lib/cluster.mjs').Target} target
- * @param {import('./lib/exec.mjs').Runner} runner
- * @param {string} release
- */
-function watchPods(target, runner, release) {
-  /** @type {import('./lib/diagnose.mjs').Finding[]} */
-  let last = [];
-  let stopped = false;
-  /** @type {Promise<void> | null} */
-  let inflight = null;
-  const timer = runner.dryRun
-    ? null
-    : setInterval(() => {
-        if (inflight || stopped) return;
-        inflight = collect(target, runner, { release })
-          .then((d) => {
-            if (d.findings.length) last = d.findings;
-          })
-          .catch(() => {})
-          .finally(() => {
-            inflight = null;
-          });
-      }, 10_000);
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      if (inflight) await inflight;
-      return last;
-    },
-  };
-}

@@ -6,18 +6,14 @@ import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { collect, report } from './lib/diagnose.mjs';
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { runScript } from './lib/main.mjs';
-import { CHARTS } from './lib/repo.mjs';
+import { chartNames } from './lib/repo.mjs';
 
 await runScript(
   {
     name: 'diagnose',
     summary: 'explain why pods are not Ready: events, last log lines, probable cause',
     usage: 'node scripts/diagnose.mjs [<release>] [--dry-run]',
-    positionals: [{ name: 'release', description: 'only this release', choices: Object.keys(CHARTS) }],
-    env: {
-      CLUSTER: 'minikube (default) | kind | current',
-      NAMESPACE: 'namespace of the releases (default todo)',
-    },
+    positionals: [{ name: 'release', description: 'only this release', choices: chartNames() }],
     examples: ['pnpm diagnose', 'pnpm diagnose todo-backend'],
   },
   async ({ cli, cfg, log, runner }) => {

@@ -26,11 +26,6 @@ await runScript(
     usage: 'pnpm k8s:ai "<question>" [--dry-run]   (no question: interactive session)',
     allowExtraPositionals: true,
     positionals: [{ name: 'question', description: 'what to ask, in plain words' }],
-    env: {
-      K8S_AI_PROVIDER: "kubectl-ai --llm-provider (gemini, openai, ollama, ...; default: kubectl-ai's)",
-      K8S_AI_MODEL: 'kubectl-ai --model',
-      'GEMINI_API_KEY / OPENAI_API_KEY': "the provider's key, read by kubectl-ai from its environment",
-    },
     examples: [
       'pnpm k8s:ai "why is the backend pod not ready?"',
       'pnpm k8s:ai "scale the frontend to 2 replicas"',
@@ -38,7 +33,7 @@ await runScript(
   },
   async ({ cli, cfg, log, runner }) => {
     const question = cli.positionals.join(' ').trim();
-    const bin = cfg.get('KUBECTL_AI') ?? 'kubectl-ai';
+    const bin = cfg.require('KUBECTL_AI');
     if (!runner.dryRun && !(await which(bin, { nothrow: true }))) {
       log.problem(INSTALL_HELP);
       return EXIT.PREREQ;

@@ -12,8 +12,9 @@ import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { formatDuration } from './lib/log.mjs';
 import { runScript } from './lib/main.mjs';
-import { ROOT } from './lib/repo.mjs';
-import { appUrl, parseMinikubeProfile, waitForHttp, withReachableUrl } from './lib/url.mjs';
+import { waitForHttp } from './lib/net.mjs';
+import { REPO_ROOT } from './lib/repo.mjs';
+import { appUrl, parseMinikubeProfile, withReachableUrl } from './lib/url.mjs';
 
 // minikube's storage-provisioner keeps each PersistentVolume in a folder of the node; with the none
 // driver the node is this host, so `minikube delete` leaves the data behind and a new cluster's
@@ -31,15 +32,6 @@ await runScript(
         short: 'y',
         description: 'do not ask for confirmation (needed without a terminal)',
       },
-    },
-    env: {
-      MINIKUBE_PROFILE: 'the profile to recreate (default minikube)',
-      MINIKUBE_DRIVER: 'driver for minikube start (default: minikube chooses)',
-      MINIKUBE_CPUS: 'CPUs (default 2)',
-      MINIKUBE_MEMORY: 'memory in MiB (default 4096)',
-      MINIKUBE_KUBERNETES_VERSION: "Kubernetes version (default: minikube's)",
-      MINIKUBE_CONTAINER_RUNTIME: "container runtime: containerd, docker, cri-o (default: minikube's)",
-      APP_READY_TIMEOUT: 'seconds to wait for the app after the deploy (default 180)',
     },
     examples: ['pnpm scripts/reset.mjs', 'pnpm scripts/reset.mjs --yes'],
   },
@@ -145,7 +137,7 @@ await runScript(
       const r = await runner.run('pnpm', ['turbo', 'run', 'deploy'], {
         change: true,
         inherit: true,
-        cwd: ROOT,
+        cwd: REPO_ROOT,
       });
       if (!r.ok)
         throw new ScriptError(
@@ -158,7 +150,7 @@ await runScript(
     const url = await log.step('wait until the app answers', async () => {
       const u = await appUrl(target, runner, cfg);
       return withReachableUrl(u, async (base) => {
-        const r = await waitForHttp(`${base}/api/healthz`, { timeoutMs });
+        const r = await waitForHttp(`${base}/api/healthz`, { timeoutMs, intervalMs: 2000 });
         if (!r.ok)
           throw new ScriptError(
             `the app did not answer at ${base} within ${timeoutMs / 1000}s (${r.last}): run \`pnpm diagnose\`.`,

@@ -5,6 +5,7 @@ import { describeTarget, helmTargetArgs, kubectlArgs, pinContext, resolveTarget 
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { runScript } from './lib/main.mjs';
+import { EVERY_STATUS } from './lib/plan.mjs';
 import { appUrl, withReachableUrl } from './lib/url.mjs';
 
 await runScript(
@@ -19,7 +20,6 @@ await runScript(
           'when the URL needs a tunnel (Minikube Docker driver on macOS/Windows), keep it open until Ctrl-C',
       },
     },
-    env: { CLUSTER: 'minikube (default) | kind | current', APP_URL: 'override the URL shown' },
     examples: ['pnpm status', 'pnpm status --tunnel'],
   },
   async ({ cli, cfg, log, runner }) => {
@@ -27,15 +27,7 @@ await runScript(
     log.info(`status: ${describeTarget(target)}`);
     const rel = await log.step(
       'helm list',
-      // every state, spelled out: Helm 4 dropped `--all`; both majors take these
-      () =>
-        runner.run('helm', [
-          'list',
-          ...helmTargetArgs(target),
-          ...['--deployed', '--failed', '--pending', '--uninstalling'],
-          '--output',
-          'json',
-        ]),
+      () => runner.run('helm', ['list', ...helmTargetArgs(target), ...EVERY_STATUS, '--output', 'json']),
       (r) => (r.ok ? '' : 'failed'),
     );
     if (!rel.ok)
@@ -70,7 +62,7 @@ await runScript(
       if (cli.values.tunnel && !runner.dryRun) {
         await withReachableUrl(u, async (url, tunnel) => {
           log.ok(`app: ${url}  (tunnel open; Ctrl-C to close)`);
-          if (tunnel) await new Promise((resolve) => tunnel.on('exit', resolve));
+          if (tunnel) await new Promise((resolve) => tunnel.child.once('close', resolve));
           log.warn('the tunnel closed');
         });
       } else log.ok(`app: ${u.how}: run \`${cmd}\` (or \`pnpm status --tunnel\`) and open the URL it prints`);

@@ -24,9 +24,11 @@ export function runCleanups() {
 /**
  * Registers a synchronous cleanup; returns a function that runs and unregisters it.
  * @param {() => void} fn
+ * @param {{ signals?: boolean }} [o] `signals: false` leaves the signal handlers to the script
+ *   frame (a test harness keeps its own; the cleanup then runs only when asked)
  */
-export function onCleanup(fn) {
-  installSignalHandlers();
+export function onCleanup(fn, o = {}) {
+  if (o.signals !== false) installSignalHandlers();
   handlers.add(fn);
   return () => {
     if (handlers.delete(fn)) fn();
@@ -96,24 +98,55 @@ export function sweepStaleTempDirs(dir = os.tmpdir()) {
 }
 
 /**
- * Writes `content` to a file only the current user can read (folder 0700, file 0600), runs
- * `fn(file)`, and removes the folder afterwards, also on error and on Ctrl-C.
- * @template T
+ * Writes `content` to a file only the current user can read (folder 0700, file 0600). The file
+ * goes with `remove()`, at exit, on Ctrl-C, or (after a SIGKILL) with the next run's sweep.
  * @param {string} name file name, e.g. `values.yaml`
+ * @param {string} content
+ * @returns {{ file: string, remove: () => void }}
+ */
+export function secretFile(name, content) {
+  sweepStaleTempDirs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
+  fs.chmodSync(dir, 0o700);
+  const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }), { signals: false });
+  const file = path.join(dir, name);
+  try {
+    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { file, remove };
+}
+
+/**
+ * `secretFile` for the duration of `fn(file)`; removed afterwards, also on error and on Ctrl-C.
+ * @template T
+ * @param {string} name
  * @param {string} content
  * @param {(file: string) => Promise<T>} fn
  * @returns {Promise<T>}
  */
 export async function withSecretFile(name, content, fn) {
-  sweepStaleTempDirs();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
-  fs.chmodSync(dir, 0o700);
-  const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, name);
+  installSignalHandlers();
+  const { file, remove } = secretFile(name, content);
   try {
-    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
     return await fn(file);
   } finally {
     remove();
   }
+}
+
+/**
+ * `KEY=value` lines for `docker run --env-file` (which takes each line literally: no quoting,
+ * so a value may not hold a line break).
+ * @param {Record<string, string>} vars
+ */
+export function envFileText(vars) {
+  for (const [k, v] of Object.entries(vars)) {
+    if (/[\r\n]/.test(v)) throw new Error(`env value of ${k} holds a line break`);
+  }
+  return `${Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // Image references and getting images into the cluster: read an app's tag file, ask the
-// cluster's runtime which images it already has, load only the missing ones.
+// cluster's runtime which images it already has, load only the missing ones. About 300 lines
+// because each IMAGE_LOADER has its own way to list and to load, kept side by side.
 import fs from 'node:fs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { firstError } from './exec.mjs';
@@ -249,6 +250,38 @@ export async function loadImage(t, runner, ref) {
   }
 }
 
+/** Registries this process has logged in to (one `docker login` per run). */
+const loggedIn = new Set();
+
+/**
+ * `docker login` to IMAGE_REGISTRY when it needs credentials (REGISTRY_USERNAME/REGISTRY_PASSWORD):
+ * the password goes in on stdin, never on the command line. Docker keeps it in its credential
+ * store, as after a `docker login` by hand.
+ * @param {import('./cluster.mjs').Target} t
+ * @param {import('./exec.mjs').Runner} runner
+ */
+export async function dockerLogin(t, runner) {
+  if (t.loader !== 'registry' || !t.registry || !t.registryAuth) return;
+  const host = t.registry.split('/')[0] ?? t.registry;
+  if (loggedIn.has(host)) return;
+  const r = await runner.run(
+    'docker',
+    ['login', host, '--username', t.registryAuth.username, '--password-stdin'],
+    {
+      change: true,
+      input: t.registryAuth.password,
+      timeoutMs: 120_000,
+    },
+  );
+  if (!r.ok) {
+    throw new ScriptError(
+      `docker login ${host} as ${t.registryAuth.username} failed: ${firstError(r)}. Check REGISTRY_USERNAME and REGISTRY_PASSWORD.`,
+      EXIT.CLUSTER,
+    );
+  }
+  loggedIn.add(host);
+}
+
 /**
  * Loads `ref` unless the cluster already has it. Returns a note for the step line.
  * @param {import('./cluster.mjs').Target} t
@@ -259,9 +292,15 @@ export async function loadImage(t, runner, ref) {
  */
 export async function ensureImage(t, runner, ref, ensureLocal = defaultEnsureLocal) {
   if (t.loader === 'none') return `IMAGE_LOADER=none: the cluster pulls ${ref} itself`;
-  if (await imagePresent(t, runner, ref)) return `${ref} already in the cluster, not loaded`;
+  await dockerLogin(t, runner);
+  if (await imagePresent(t, runner, ref))
+    return t.loader === 'registry'
+      ? `${clusterImageRef(t, ref)} already in the registry, not pushed`
+      : `${ref} already in the cluster, not loaded`;
   await ensureLocal(ref);
   await loadImage(t, runner, ref);
+  if (t.loader === 'registry')
+    return runner.dryRun ? `would push ${clusterImageRef(t, ref)}` : `pushed ${clusterImageRef(t, ref)}`;
   return runner.dryRun ? `would load ${ref}` : `loaded ${ref}`;
 }
 

@@ -16,6 +16,7 @@ export const LOADERS = /** @type {const} */ (['minikube', 'kind', 'registry', 'c
  *   minikubeProfile: string,
  *   kindCluster: string,
  *   registry: string | null,
+ *   registryAuth: { username: string, password: string } | null,
  *   containerdAddress: string,
  *   containerdNamespace: string,
  * }} Target
@@ -28,7 +29,7 @@ export const LOADERS = /** @type {const} */ (['minikube', 'kind', 'registry', 'c
  * @returns {Target}
  */
 export function resolveTarget(cfg) {
-  const cluster = cfg.get('CLUSTER') ?? 'minikube';
+  const cluster = cfg.require('CLUSTER');
   if (!(/** @type {readonly string[]} */ (CLUSTERS).includes(cluster))) {
     throw new ScriptError(
       `CLUSTER="${cluster}" is not supported: use minikube, kind or current.`,
@@ -36,8 +37,8 @@ export function resolveTarget(cfg) {
     );
   }
   const c = /** @type {Target['cluster']} */ (cluster);
-  const minikubeProfile = cfg.get('MINIKUBE_PROFILE') ?? 'minikube';
-  const kindCluster = cfg.get('KIND_CLUSTER') ?? 'kind';
+  const minikubeProfile = cfg.require('MINIKUBE_PROFILE');
+  const kindCluster = cfg.require('KIND_CLUSTER');
   const defaultLoader = c === 'minikube' ? 'minikube' : c === 'kind' ? 'kind' : 'none';
   const loader = cfg.get('IMAGE_LOADER') ?? defaultLoader;
   if (!(/** @type {readonly string[]} */ (LOADERS).includes(loader))) {
@@ -50,10 +51,18 @@ export function resolveTarget(cfg) {
   if (loader === 'registry' && !registry) {
     throw new ScriptError('IMAGE_LOADER=registry needs IMAGE_REGISTRY (e.g. localhost:5000).', EXIT.USAGE);
   }
+  const username = cfg.get('REGISTRY_USERNAME');
+  const password = cfg.get('REGISTRY_PASSWORD');
+  if (Boolean(username) !== Boolean(password)) {
+    throw new ScriptError(
+      'REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a registry that needs a login) or neither.',
+      EXIT.USAGE,
+    );
+  }
   const explicit = cfg.get('KUBE_CONTEXT') ?? null;
   const context =
     explicit ?? (c === 'minikube' ? minikubeProfile : c === 'kind' ? `kind-${kindCluster}` : null);
-  const namespace = cfg.get('NAMESPACE') ?? 'todo';
+  const namespace = cfg.require('NAMESPACE');
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
     throw new ScriptError(`NAMESPACE="${namespace}" is not a valid Kubernetes namespace name.`, EXIT.USAGE);
   }
@@ -65,8 +74,9 @@ export function resolveTarget(cfg) {
     minikubeProfile,
     kindCluster,
     registry,
-    containerdAddress: cfg.get('CONTAINERD_ADDRESS') ?? '/run/containerd/containerd.sock',
-    containerdNamespace: cfg.get('CONTAINERD_NAMESPACE') ?? 'k8s.io',
+    registryAuth: username && password ? { username, password } : null,
+    containerdAddress: cfg.require('CONTAINERD_ADDRESS'),
+    containerdNamespace: cfg.require('CONTAINERD_NAMESPACE'),
   };
 }
 

@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import dockerignoreModule from '@balena/dockerignore';
-import { $, fs, path } from 'zx';
+import { fs, path } from 'zx';
+import { ScriptError } from './errors.mjs';
 
 // CommonJS `module.exports = factory`; its typings declare an ES default export
 const dockerignore = /** @type {typeof import('@balena/dockerignore').default} */ (
@@ -106,24 +107,26 @@ async function fileLines(baseDir, files, label = (r) => r) {
 
 /**
  * Runs `turbo prune <app> --docker` into a temporary folder and returns the folder.
+ * @param {import('./exec.mjs').Runner} runner
  * @param {string} repoRoot
  * @param {string} app
  */
-export async function pruneWorkspace(repoRoot, app) {
+export async function pruneWorkspace(runner, repoRoot, app) {
   const out = await fs.mkdtemp(path.join(process.env.TMPDIR || '/tmp', `todo-prune-${app}-`));
   const turbo = path.join(repoRoot, 'node_modules', '.bin', 'turbo');
   const bin = (await fs.pathExists(turbo)) ? turbo : 'turbo';
   await fs.remove(out);
-  await $({
-    quiet: true,
+  const r = await runner.run(bin, ['prune', app, '--docker', '--out-dir', out], {
     cwd: repoRoot,
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
-  })`${bin} prune ${app} --docker --out-dir ${out}`;
+  });
+  if (!r.ok) throw new ScriptError(`turbo prune ${app} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   return out;
 }
 
 /**
  * @param {{
+ *   runner: import('./exec.mjs').Runner,
  *   repoRoot: string,
  *   app: string,
  *   dockerfile: string,
@@ -139,7 +142,7 @@ export async function imageInputsHash(o) {
   const ignoreText = (await fs.pathExists(ignorePath)) ? await fs.readFile(ignorePath, 'utf8') : '';
   const inContext = contextFilter(ignoreText);
 
-  const pruned = await pruneWorkspace(o.repoRoot, o.app);
+  const pruned = await pruneWorkspace(o.runner, o.repoRoot, o.app);
   const full = path.join(pruned, 'full');
   const prunedFiles = (await listFiles(full)).filter(inContext);
   const lines = [

@@ -17,6 +17,60 @@ export function podReady(pod) {
   return c?.status === 'True';
 }
 
+/**
+ * What to do about each reason the backend gives for not being ready: the code it logs in
+ * `notReady` (apps/backend/src/db/client.ts, explainDatabaseError) next to the sentence it logs.
+ * @type {Record<string, string>}
+ */
+export const NOT_READY_ADVICE = {
+  db_password: 'correct the user or password in DATABASE_URL (.env), then run `pnpm turbo deploy`',
+  db_access:
+    "the database's access rules (pg_hba.conf, or its console's IP allow-list) refuse this cluster: allow the cluster's egress address",
+  db_tls_required:
+    'add `sslmode=verify-full` (or `sslmode=require`) to DATABASE_URL, then run `pnpm turbo deploy`',
+  db_no_tls:
+    'the server offers no TLS: enable TLS on it, or (on a private network only) remove sslmode from DATABASE_URL',
+  db_tls_untrusted:
+    "set PGSSLROOTCERT in .env to the CA certificate that signed the database's certificate (the chart mounts it, database.tls.caCert), then run `pnpm turbo deploy`",
+  db_tls_hostname:
+    'use the host name the certificate names in DATABASE_URL (or, knowing why, `sslmode=verify-ca`), then run `pnpm turbo deploy`',
+  db_tls_expired: "the database server's certificate must be renewed",
+  db_ca_file:
+    'give the CA through PGSSLROOTCERT in .env (the chart mounts it), not as a sslrootcert path inside DATABASE_URL',
+  db_missing: 'create the database, or correct its name in DATABASE_URL',
+  db_refused:
+    'check the host and port in DATABASE_URL; for the in-cluster database, that the todo-postgres pod runs (`pnpm diagnose todo-postgres`)',
+  db_dns: 'check the host name in DATABASE_URL; the cluster DNS must resolve it',
+  db_timeout:
+    "packets are dropped on the way: check the database's allow-list and the backend's networkPolicy.allowExternalEgress",
+  db_error: 'read the log lines below',
+  db_unreachable: 'read the log lines below',
+};
+
+/**
+ * The newest reason the backend logged for not being ready: its JSON log lines carry a code in
+ * `notReady` and the reason in plain words in `msg`.
+ * @param {string[]} logs
+ * @returns {{ reason: string, sentence: string } | undefined}
+ */
+export function notReadyReason(logs) {
+  for (const line of [...logs].reverse()) {
+    const start = line.indexOf('{');
+    if (start < 0 || !line.includes('"notReady"')) continue;
+    try {
+      const entry = JSON.parse(line.slice(start));
+      if (typeof entry.notReady !== 'string') continue;
+      const sentence = String(entry.msg ?? '')
+        .replace(/^(database )?not ready: /i, '')
+        .replace(/; migrations are tried again in \d+ s$/, '');
+      return { reason: entry.notReady, sentence };
+    } catch {
+      // not a JSON line after all
+    }
+  }
+  return undefined;
+}
+
 const MISSING_VAR =
   /(BETTER_AUTH_SECRET|DATABASE_URL|PGPASSWORD|environment variable|env(?:ironment)? var|is required|required but|must be set|is not set|missing (?:required )?(?:env|variable|secret))/i;
 
@@ -116,6 +170,13 @@ export function analyzePod(pod, events, logs) {
   if (evReasons.has('FailedMount') || evReasons.has('FailedAttachVolume')) {
     return finding('a volume cannot be mounted', 'see the events below');
   }
+  const why = !ready && phase === 'Running' ? notReadyReason(logs) : undefined;
+  if (why) {
+    return finding(
+      `running, not Ready: ${why.sentence}`,
+      NOT_READY_ADVICE[why.reason] ?? 'read the log lines below',
+    );
+  }
   if (evReasons.has('Unhealthy')) {
     const probe = evText.find((t) => t.startsWith('Unhealthy')) ?? '';
     return finding(
@@ -202,6 +263,22 @@ export async function collect(t, runner, o = {}) {
 }
 
 /**
+ * A log line as a person reads it: a JSON (pino) line becomes its message, and its error's.
+ * @param {string} line
+ */
+export function readableLogLine(line) {
+  if (!line.trimStart().startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line);
+    if (typeof entry.msg !== 'string') return line;
+    const err = typeof entry.err?.message === 'string' ? ` (${entry.err.message})` : '';
+    return `${entry.msg}${err}`;
+  } catch {
+    return line;
+  }
+}
+
+/**
  * @param {import('./log.mjs').Log} log
  * @param {Finding[]} findings
  */
@@ -211,7 +288,7 @@ export function report(log, findings) {
     for (const d of f.details) log.detail(d);
     if (f.logs.length) {
       log.detail('last log lines:');
-      for (const l of f.logs.slice(-10)) log.detail(`  ${l}`);
+      for (const l of f.logs.slice(-10)) log.detail(`  ${readableLogLine(l)}`);
     }
   }
 }

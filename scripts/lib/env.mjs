@@ -1,41 +1,21 @@
 // @ts-check
 // Configuration: the repository root `.env` (parsed with dotenv, never injected into
 // process.env, so child processes never inherit a secret they do not need) overlaid by the
-// process environment, plus defaults. Secret values are kept apart so the logger can redact them.
+// process environment, plus the defaults of the settings registry (settings.mjs). Secret values
+// are kept apart so the logger can redact them.
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { EXIT, ScriptError } from './errors.mjs';
-import { ROOT } from './repo.mjs';
+import { REPO_ROOT } from './repo.mjs';
+import { DEFAULTS, SECRET_NAMES } from './settings.mjs';
 
-/** Variables whose values are secrets: never on a command line, never in a log. */
-export const SECRET_KEYS = /** @type {const} */ ([
-  'OPENAI_API_KEY',
-  'BETTER_AUTH_SECRET',
-  'DATABASE_URL',
-  'POSTGRES_PASSWORD',
-]);
-
-/** Any other variable whose name looks like a credential is redacted too. */
+/** Any variable whose name looks like a credential is a secret too, registered or not. */
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)$/i;
-
-/** Defaults of the pipeline's own variables (apps' variables have their defaults in the apps). */
-export const DEFAULTS = /** @type {const} */ ({
-  CLUSTER: 'minikube',
-  MINIKUBE_PROFILE: 'minikube',
-  MINIKUBE_CPUS: '2',
-  MINIKUBE_MEMORY: '4096',
-  KIND_CLUSTER: 'kind',
-  NAMESPACE: 'todo',
-  HELM_TIMEOUT: '5m0s',
-  CONTAINERD_ADDRESS: '/run/containerd/containerd.sock',
-  CONTAINERD_NAMESPACE: 'k8s.io',
-  APP_READY_TIMEOUT: '180',
-});
 
 /** @param {string} key */
 export function isSecretKey(key) {
-  return /** @type {readonly string[]} */ (SECRET_KEYS).includes(key) || SECRET_NAME.test(key);
+  return SECRET_NAMES.includes(key) || SECRET_NAME.test(key);
 }
 
 /**
@@ -72,7 +52,7 @@ export function readDotenv(file) {
  * @returns {Config}
  */
 export function loadConfig(opts = {}) {
-  const root = opts.root ?? ROOT;
+  const root = opts.root ?? REPO_ROOT;
   const env = opts.env ?? process.env;
   const envFile = opts.file ?? env.DOTENV_PATH ?? path.join(root, '.env');
   const fileVars = readDotenv(envFile);

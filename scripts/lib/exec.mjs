@@ -1,26 +1,48 @@
 // @ts-check
-// Runs external commands: always an executable plus an argument array, spawned directly (no
-// shell, so nothing is ever re-parsed, and no shell start-up file can change PATH under us).
-// In dry-run mode nothing runs: each command is printed and answers as if it had succeeded with
-// no output, so callers plan the "cold" path.
+// The one way the scripts and the test harnesses start a process: an executable plus an argument
+// array, spawned directly (no shell, so nothing is ever re-parsed, and no shell start-up file can
+// change PATH under us). Output forwarded to the log is redacted; a timeout stops the command
+// (SIGTERM, then SIGKILL); `pipe` joins two commands with pipefail semantics. Long-lived
+// processes (a server, a tunnel) are service.mjs's.
+// Dry run: every command is printed and answers as if it had succeeded with no output, so callers
+// plan the "cold" path; with `runQueries`, read-only queries still run and only the commands
+// marked `change: true` are skipped.
+// zx's `$` is not used for this: it always runs the command line through a shell.
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { activeChildren } from './cleanup.mjs';
+import { createLog } from './log.mjs';
+
+/** How long a command gets between SIGTERM and SIGKILL after its timeout. */
+const KILL_GRACE_MS = 5_000;
 
 /**
- * @typedef {{ ok: boolean, exitCode: number, stdout: string, stderr: string, dry: boolean, missing: boolean }} RunResult
+ * @typedef {{ ok: boolean, exitCode: number, stdout: string, stderr: string, dry: boolean, missing: boolean, ms: number }} RunResult
  * @typedef {{
  *   change?: boolean,
  *   stream?: boolean,
- *   input?: string,
+ *   input?: string | NodeJS.ReadableStream,
  *   env?: NodeJS.ProcessEnv,
  *   cwd?: string,
  *   timeoutMs?: number,
  *   inherit?: boolean,
  * }} RunOptions
+ *   `change`: the command changes something (always echoed; skipped in any dry run).
+ *   `stream`: forward the output live, line by line, redacted. `inherit`: give the command this
+ *   terminal. `input`: its standard input.
+ * @typedef {[bin: string, args: readonly string[]]} Command
  */
 
 /** @type {RunResult} */
-const DRY = { ok: true, exitCode: 0, stdout: '', stderr: '', dry: true, missing: false };
+const DRY = Object.freeze({
+  ok: true,
+  exitCode: 0,
+  stdout: '',
+  stderr: '',
+  dry: true,
+  missing: false,
+  ms: 0,
+});
 
 /**
  * @param {string} bin
@@ -29,6 +51,7 @@ const DRY = { ok: true, exitCode: 0, stdout: '', stderr: '', dry: true, missing:
  * @returns {{ child: import('node:child_process').ChildProcess, done: Promise<RunResult> }}
  */
 function start(bin, args, o) {
+  const t0 = performance.now();
   const child = spawn(bin, args, {
     env: o.env,
     ...(o.cwd ? { cwd: o.cwd } : {}),
@@ -54,16 +77,24 @@ function start(bin, args, o) {
   child.on('close', () => activeChildren.delete(child));
   child.on('error', () => activeChildren.delete(child));
   let timedOut = false;
+  /** @type {NodeJS.Timeout | undefined} */
+  let killer;
   const timer = o.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
         child.kill('SIGTERM');
+        killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       }, o.timeoutMs)
-    : null;
+    : undefined;
+  const stopTimers = () => {
+    clearTimeout(timer);
+    clearTimeout(killer);
+  };
+  /** @type {Promise<RunResult>} */
   const done = new Promise((resolve) => {
     child.on('error', (e) => {
       const missing = /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT';
-      if (timer) clearTimeout(timer);
+      stopTimers();
       resolve({
         ok: false,
         exitCode: 127,
@@ -71,11 +102,12 @@ function start(bin, args, o) {
         stderr: `${stderr}${missing ? `${bin}: command not found` : e.message}`,
         dry: false,
         missing,
+        ms: performance.now() - t0,
       });
     });
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      const exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1);
+      stopTimers();
+      const exitCode = code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGKILL' ? 9 : 15) : 1);
       // 127 + "command not found": a wrapper (e.g. a shim) whose real tool is missing
       const missing = exitCode === 127 && /command not found/i.test(stderr);
       const note = timedOut
@@ -88,18 +120,22 @@ function start(bin, args, o) {
         stderr: `${stderr}${note}`,
         dry: false,
         missing,
+        ms: performance.now() - t0,
       });
     });
   });
-  return { child, done: /** @type {Promise<RunResult>} */ (done) };
+  return { child, done };
 }
 
 /**
- * @param {{ dryRun?: boolean, log: import('./log.mjs').Log, env?: NodeJS.ProcessEnv }} opts
+ * @param {{ dryRun?: boolean, runQueries?: boolean, log?: import('./log.mjs').Log, env?: NodeJS.ProcessEnv, cwd?: string }} [opts]
+ *   `log` defaults to a logger on stderr (what the test harnesses want); `cwd` is the default
+ *   working folder of every command.
  */
-export function createRunner(opts) {
-  const { log } = opts;
+export function createRunner(opts = {}) {
+  const log = opts.log ?? createLog({ out: process.stderr });
   const dryRun = Boolean(opts.dryRun);
+  const runQueries = Boolean(opts.runQueries);
   const baseEnv = opts.env ?? process.env;
 
   /** Forwards output line by line, redacted, while the command runs. */
@@ -120,24 +156,27 @@ export function createRunner(opts) {
     };
   }
 
+  /** @param {RunOptions} o */
+  const skipped = (o) => dryRun && (!runQueries || Boolean(o.change));
+
   /**
    * @param {string} bin
    * @param {readonly string[]} args
-   * @param {RunOptions} [o] `change: true` marks a command that changes something (always echoed);
-   *   queries are echoed only with --verbose. `stream` forwards output live (redacted).
+   * @param {RunOptions} [o] queries are echoed only with --verbose; changes always.
    * @returns {Promise<RunResult>}
    */
   async function run(bin, args, o = {}) {
-    if (dryRun) {
+    if (skipped(o)) {
       log.command(bin, args, true);
       return DRY;
     }
     if (o.change) log.command(bin, args);
     else log.debug(`$ ${[bin, ...args].join(' ')}`);
     const fwd = o.stream && !o.inherit ? lineForwarder() : null;
+    const cwd = o.cwd ?? opts.cwd;
     const r = await start(bin, args, {
       env: o.env ?? baseEnv,
-      ...(o.cwd ? { cwd: o.cwd } : {}),
+      ...(cwd ? { cwd } : {}),
       ...(o.input !== undefined ? { input: o.input } : {}),
       ...(o.inherit ? { inherit: true } : {}),
       ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
@@ -149,42 +188,26 @@ export function createRunner(opts) {
 
   /**
    * `a | b` with pipefail semantics (fails when either fails), e.g. docker save | ctr import.
-   * @param {[string, readonly string[]]} a
-   * @param {[string, readonly string[]]} b
-   * @param {RunOptions} [o]
+   * @param {Command} a
+   * @param {Command} b
+   * @param {RunOptions} [o] applies to both commands
    * @returns {Promise<RunResult>}
    */
   async function pipe(a, b, o = {}) {
-    log.command(a[0], [...a[1], '|', b[0], ...b[1]], dryRun);
-    if (dryRun) return DRY;
-    const env = o.env ?? baseEnv;
-    const first = spawn(a[0], a[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    activeChildren.add(first);
-    first.on('close', () => activeChildren.delete(first));
-    first.on('error', () => activeChildren.delete(first));
-    let firstErr = '';
-    first.stderr.on('data', (d) => {
-      firstErr += d;
-    });
-    const firstDone = new Promise((resolve) => {
-      first.on('error', (e) =>
-        resolve({ code: 127, missing: /** @type {NodeJS.ErrnoException} */ (e).code === 'ENOENT' }),
-      );
-      first.on('close', (code) => resolve({ code: code ?? 1, missing: false }));
-    });
-    const second = start(b[0], b[1], { env, input: first.stdout });
-    const [fa, rb] = await Promise.all([firstDone, second.done]);
-    const ra = /** @type {{ code: number, missing: boolean }} */ (fa);
-    if (ra.code !== 0) {
-      return {
-        ok: false,
-        exitCode: ra.code,
-        stdout: rb.stdout,
-        stderr: `${firstErr}${ra.missing ? `${a[0]}: command not found` : ''}`,
-        dry: false,
-        missing: ra.missing,
-      };
+    if (skipped(o)) {
+      log.command(a[0], [...a[1], '|', b[0], ...b[1]], true);
+      return DRY;
     }
+    log.command(a[0], [...a[1], '|', b[0], ...b[1]]);
+    const env = o.env ?? baseEnv;
+    const cwd = o.cwd ?? opts.cwd;
+    const first = start(a[0], a[1], { env, ...(cwd ? { cwd } : {}) });
+    // the second command reads the first one's output; the first one's stderr is kept apart
+    const firstOut = /** @type {NodeJS.ReadableStream} */ (first.child.stdout);
+    first.child.stdout?.removeAllListeners('data');
+    const second = start(b[0], b[1], { env, ...(cwd ? { cwd } : {}), input: firstOut });
+    const [ra, rb] = await Promise.all([first.done, second.done]);
+    if (!ra.ok) return { ...ra, stdout: rb.stdout };
     return rb;
   }
 
@@ -195,7 +218,7 @@ export function createRunner(opts) {
 
 /**
  * The first meaningful line of a failed command's output, for a one-line message.
- * @param {RunResult} r
+ * @param {{ stdout: string, stderr: string, exitCode: number }} r
  */
 export function firstError(r) {
   const text = `${r.stderr}\n${r.stdout}`;

@@ -1,7 +1,7 @@
 // @ts-check
 // The frame every script runs in: parse the command line, print --help, load configuration,
 // build the logger (which knows the secrets to redact) and the command runner, turn errors into
-// one actionable line and an exit code, and clean up on Ctrl-C.
+// one actionable line and an exit code (errors.mjs), and clean up on Ctrl-C.
 import { performance } from 'node:perf_hooks';
 import { helpText, parseCli } from './args.mjs';
 import { installSignalHandlers, interruption, runCleanups } from './cleanup.mjs';
@@ -25,7 +25,8 @@ import { createLog, formatDuration } from './log.mjs';
  */
 export async function runScript(spec, body) {
   const t0 = performance.now();
-  let log = createLog();
+  const out = spec.logTo === 'stderr' ? process.stderr : process.stdout;
+  let log = createLog({ out });
   // Output piped into a pager or `head` that quits early: stop quietly instead of crashing.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e) => {
@@ -33,15 +34,21 @@ export async function runScript(spec, body) {
       throw e;
     });
   }
+  /** @param {NodeJS.Signals} sig */
+  const interrupted = (sig) => {
+    const note = spec.interruptNote?.();
+    if (note) log.info(`${spec.name}: ${note}`);
+    else
+      log.problem(
+        `${spec.name}: interrupted (${sig}). The next run repairs anything left half-done: run the same command again.`,
+      );
+  };
   installSignalHandlers((sig, waiting) => {
     if (waiting)
       log.warn(
         `${spec.name}: ${sig}: letting the running command stop cleanly (press Ctrl-C again to leave at once)`,
       );
-    else
-      log.problem(
-        `${spec.name}: interrupted (${sig}). The next run repairs anything left half-done: run the same command again.`,
-      );
+    else interrupted(sig);
   });
   /** @type {number} */
   let code = EXIT.OK;
@@ -52,9 +59,13 @@ export async function runScript(spec, body) {
       return;
     }
     const cfg = loadConfig();
-    log = createLog({ secrets: cfg.secrets, verbose: cli.verbose || Boolean(process.env.VERBOSE) });
-    const runner = createRunner({ dryRun: cli.dryRun, log });
-    if (cli.dryRun) log.info(`${spec.name}: dry run, no command will be executed`);
+    log = createLog({ out, secrets: cfg.secrets, verbose: cli.verbose || Boolean(cfg.get('VERBOSE')) });
+    const runQueries = spec.dryRun === 'queries';
+    const runner = createRunner({ dryRun: cli.dryRun, runQueries, log });
+    if (cli.dryRun)
+      log.info(
+        `${spec.name}: dry run, ${runQueries ? 'read-only queries run, nothing is changed' : 'no command will be executed'}`,
+      );
     code = (await body({ cli, cfg, log, runner })) ?? EXIT.OK;
   } catch (e) {
     if (e instanceof ScriptError) {
@@ -70,9 +81,7 @@ export async function runScript(spec, body) {
     runCleanups();
   }
   if (interruption.signal) {
-    log.problem(
-      `${spec.name}: interrupted (${interruption.signal}). The next run repairs anything left half-done: run the same command again.`,
-    );
+    interrupted(interruption.signal);
     code = interruption.signal === 'SIGINT' ? EXIT.INTERRUPTED : 143;
   }
   if (process.env.TODO_SCRIPT_TIMING !== '0') {

@@ -2,8 +2,8 @@
 // The URL where the user opens the app, for the cluster and Minikube driver in use. With the
 // Docker driver on macOS and Windows a NodePort is not reachable from the host, so the URL comes
 // from `minikube service --url`, which keeps a tunnel open while it runs.
-import { spawn } from 'node:child_process';
 import { kubectlArgs } from './cluster.mjs';
+import { startService } from './service.mjs';
 
 export const FRONTEND_SERVICE = 'todo-frontend';
 export const DEFAULT_NODE_PORT = 30000;
@@ -118,52 +118,18 @@ export async function appUrl(
  * Runs `fn(url)` with a URL that works now; opens the tunnel for the duration when needed.
  * @template T
  * @param {AppUrl} u
- * @param {(url: string, tunnel: import('node:child_process').ChildProcess | null) => Promise<T>} fn
+ * @param {(url: string, tunnel: import('./service.mjs').Service | null) => Promise<T>} fn
  * @returns {Promise<T>}
  */
 export async function withReachableUrl(u, fn) {
   if (u.url) return fn(u.url, null);
   if (!u.tunnelCommand) throw new Error(u.how);
   const [bin, args] = u.tunnelCommand;
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tunnel = startService(bin, bin, args);
   try {
-    const url = await new Promise((resolve, reject) => {
-      let buf = '';
-      const timer = setTimeout(() => reject(new Error(`${bin} printed no URL within 60s`)), 60_000);
-      child.stdout.on('data', (d) => {
-        buf += d.toString();
-        const m = /https?:\/\/[^\s]+/.exec(buf);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[0]);
-        }
-      });
-      child.on('exit', (c) => reject(new Error(`${bin} exited with code ${c} before printing a URL`)));
-    });
-    return await fn(/** @type {string} */ (url), child);
+    const [url] = await tunnel.waitForOutput(/https?:\/\/[^\s]+/, 60_000);
+    return await fn(url, tunnel);
   } finally {
-    child.kill('SIGTERM');
+    await tunnel.stop(5_000);
   }
-}
-
-/**
- * Polls `url` until it answers 2xx/3xx or the deadline passes.
- * @param {string} url
- * @param {{ timeoutMs: number, intervalMs?: number, fetchImpl?: typeof fetch }} o
- */
-export async function waitForHttp(url, o) {
-  const deadline = Date.now() + o.timeoutMs;
-  const f = o.fetchImpl ?? fetch;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await f(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
-      if (res.status < 400) return { ok: true, status: res.status, last: '' };
-      last = `HTTP ${res.status}`;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, o.intervalMs ?? 2000));
-  }
-  return { ok: false, status: 0, last };
 }

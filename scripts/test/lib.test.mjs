@@ -1,4 +1,5 @@
 // @ts-check
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,21 +15,16 @@ import {
   splitImageRef,
 } from '../lib/cluster-images.mjs';
 import { analyzePod } from '../lib/diagnose.mjs';
-import { canonicalJson, chartFiles, deployDigest } from '../lib/digest.mjs';
+import { archiveEntries, canonicalJson, chartFiles, deployDigest } from '../lib/digest.mjs';
+import { versionIn } from '../lib/doctor/tools.mjs';
 import { isSecretKey, loadConfig } from '../lib/env.mjs';
 import { ScriptError } from '../lib/errors.mjs';
 import { createRunner } from '../lib/exec.mjs';
-import {
-  DIGEST_LABEL,
-  parseMetadata,
-  parseVersion,
-  planRelease,
-  safetyFlags,
-  upgradeArgs,
-} from '../lib/helm.mjs';
+import { safetyFlags, upgradeArgs } from '../lib/helm.mjs';
 import { createLog, formatCommand, formatDuration, redact } from '../lib/log.mjs';
+import { waitForHttp } from '../lib/net.mjs';
 import { inRootfs } from '../lib/rootfs.mjs';
-import { minikubeNeedsTunnel, parseMinikubeProfile, waitForHttp } from '../lib/url.mjs';
+import { minikubeNeedsTunnel, parseMinikubeProfile } from '../lib/url.mjs';
 import { chartValues, nest, postgresImageToLoad, splitList } from '../lib/values.mjs';
 
 const made = /** @type {string[]} */ ([]);
@@ -213,33 +209,10 @@ describe('image references', () => {
 
 describe('helm', () => {
   it('parses versions and picks the safety flags by major', () => {
-    expect(parseVersion('v3.18.0+gcc58e3f')).toEqual([3, 18, 0]);
+    expect(versionIn('v3.18.0+gcc58e3f')).toBe('3.18.0');
+    expect(versionIn('kind v0.20.0 go1.20.4 linux/amd64')).toBe('0.20.0');
     expect(safetyFlags(3)).toEqual(['--wait', '--atomic']);
     expect(safetyFlags(4)).toEqual(['--wait=watcher', '--rollback-on-failure']);
-  });
-  it('plans install, skip, upgrade and repairs from the release metadata', () => {
-    const info = parseMetadata(
-      JSON.stringify({ status: 'deployed', revision: 4, labels: { [DIGEST_LABEL]: 'd1' } }),
-    );
-    expect(planRelease(null, 'd1').action).toBe('install');
-    expect(planRelease(info, 'd1').action).toBe('skip');
-    expect(planRelease(info, 'd2').action).toBe('upgrade');
-    expect(
-      planRelease({ ...(info ?? /** @type {never} */ ({})), status: 'pending-upgrade' }, 'd1').action,
-    ).toBe('repair-rollback');
-    expect(
-      planRelease({ status: 'pending-install', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1')
-        .action,
-    ).toBe('repair-uninstall');
-    expect(
-      planRelease({ status: 'failed', revision: 1, labels: {}, chart: '', appVersion: '' }, 'd1').action,
-    ).toBe('repair-uninstall');
-    expect(
-      planRelease(
-        { status: 'failed', revision: 3, labels: { [DIGEST_LABEL]: 'd1' }, chart: '', appVersion: '' },
-        'd1',
-      ).action,
-    ).toBe('upgrade');
   });
   it('builds the upgrade command with strings, JSON values and the values file', () => {
     const target = resolveTarget(cfgOf({}));
@@ -279,6 +252,39 @@ describe('digest', () => {
     fs.writeFileSync(path.join(dir, 'templates/a.yaml'), 'kind: B\n');
     expect(deployDigest({ chartDir: dir, values: { a: '1' }, secretValues: { s: 'x' } })).not.toBe(base);
   });
+  it('counts a packaged dependency by its files, not its archive bytes, and ignores Chart.lock', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'name: x\n');
+    fs.mkdirSync(path.join(dir, 'charts'));
+    const lib = path.join(tmpdir(), 'lib');
+    fs.mkdirSync(path.join(lib, 'templates'), { recursive: true });
+    fs.writeFileSync(path.join(lib, 'Chart.yaml'), 'name: lib\n');
+    fs.writeFileSync(path.join(lib, 'templates', '_a.tpl'), '{{- define "a" }}a{{ end }}\n');
+    /** What `helm dependency update` does: package the library into charts/, write Chart.lock. */
+    const pack = (/** @type {number} */ mtime) => {
+      for (const f of ['Chart.yaml', 'templates/_a.tpl']) fs.utimesSync(path.join(lib, f), mtime, mtime);
+      const tgz = path.join(dir, 'charts', 'lib-0.1.0.tgz');
+      const r = spawnSync('tar', ['-czf', tgz, '-C', path.dirname(lib), 'lib'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      fs.writeFileSync(
+        path.join(dir, 'Chart.lock'),
+        `generated: "${new Date(mtime * 1000).toISOString()}"\n`,
+      );
+      return fs.readFileSync(tgz);
+    };
+    const digest = () => deployDigest({ chartDir: dir, values: {}, secretValues: {} });
+    const first = pack(1_700_000_000);
+    const base = digest();
+    expect(archiveEntries(first).map(([name, body]) => [name, body.toString()])).toEqual([
+      ['lib/Chart.yaml', 'name: lib\n'],
+      ['lib/templates/_a.tpl', '{{- define "a" }}a{{ end }}\n'],
+    ]);
+    expect(pack(1_800_000_000).equals(first)).toBe(false);
+    expect(digest()).toBe(base);
+    fs.writeFileSync(path.join(lib, 'templates', '_a.tpl'), '{{- define "a" }}b{{ end }}\n');
+    pack(1_800_000_000);
+    expect(digest()).not.toBe(base);
+  });
   it('canonical JSON sorts keys', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
   });
@@ -315,10 +321,19 @@ describe('values', () => {
     });
     expect(v.secret).toEqual({ 'openai.apiKey': 'sk-1234', 'database.url': 'postgres://u:p@h/d' });
     expect(JSON.stringify(v.set)).not.toContain('sk-1234');
+    // APP_URL is where users reach the app: the backend's public URL (https: Secure cookies)
+    const behindIngress = cfgOf({ APP_URL: 'https://todo.example.com/board' }, root);
+    expect(
+      chartValues('todo-backend', behindIngress, resolveTarget(behindIngress), { root }).set,
+    ).toMatchObject({
+      publicUrl: 'https://todo.example.com',
+    });
+    const wrong = cfgOf({ APP_URL: 'todo.example.com' }, root);
+    expect(() => chartValues('todo-backend', wrong, resolveTarget(wrong), { root })).toThrow(/APP_URL/);
   });
   it('loads only local-only PostgreSQL images', () => {
-    expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'todo-local/postgres:15-bookworm' }))).toBe(
-      'todo-local/postgres:15-bookworm',
+    expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'todo-local/postgres:17-trixie' }))).toBe(
+      'todo-local/postgres:17-trixie',
     );
     expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'postgres:17-bookworm' }))).toBeNull();
     expect(postgresImageToLoad(cfgOf({ POSTGRES_IMAGE: 'postgres:17', LOAD_POSTGRES_IMAGE: 'true' }))).toBe(
@@ -636,5 +651,106 @@ describe('diagnose.collect', async () => {
     expect(r.calls[0]).toContain('--selector app.kubernetes.io/instance=todo-backend');
     expect(r.calls.some((c) => c.includes('logs bad-1') && c.includes('--previous'))).toBe(true);
     expect(r.calls.some((c) => c.includes('logs ok-1'))).toBe(false);
+  });
+});
+
+describe('settings registry', async () => {
+  const { SETTINGS, DEFAULTS, SECRET_NAMES } = await import('../lib/settings.mjs');
+  const { REPO_ROOT } = await import('../lib/repo.mjs');
+  it('knows every setting the scripts read', () => {
+    const read = new Set();
+    const walk = (/** @type {string} */ dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && !['node_modules', 'test'].includes(e.name)) walk(p);
+        else if (e.name.endsWith('.mjs'))
+          for (const m of fs.readFileSync(p, 'utf8').matchAll(/cfg\.(?:get|require)\('([A-Z0-9_]+)'\)/g))
+            read.add(m[1]);
+      }
+    };
+    walk(path.join(REPO_ROOT, 'scripts'));
+    expect(read.size).toBeGreaterThan(15);
+    const names = SETTINGS.map((s) => s.name);
+    expect([...read].filter((n) => !names.includes(n))).toEqual([]);
+  });
+  it('derives the defaults and the secrets', () => {
+    expect(DEFAULTS).toMatchObject({ MINIKUBE_PROFILE: 'minikube', HELM_TIMEOUT: '5m0s', NAMESPACE: 'todo' });
+    expect(SECRET_NAMES).toEqual(
+      expect.arrayContaining(['OPENAI_API_KEY', 'DATABASE_URL', 'BETTER_AUTH_SECRET']),
+    );
+    expect(cfgOf({}).get('HELM_TIMEOUT')).toBe('5m0s');
+  });
+  it("lists a script's settings in its help, with their defaults", () => {
+    const text = helpText({ name: 'deploy', summary: 's', usage: 't' });
+    expect(text).toMatch(/HELM_TIMEOUT +how long one release .* \(default: 5m0s\)/);
+    expect(text).toContain('OPENAI_API_KEY (secret)');
+    expect(helpText({ name: 'nothing', summary: 's', usage: 't' })).not.toContain('Environment');
+  });
+});
+
+describe('deploy order (charts/*/package.json)', async () => {
+  const { deployOrder } = await import('../lib/repo.mjs');
+  it('orders the application charts after the charts they depend on, with the app each one runs', () => {
+    const root = tmpdir();
+    const pkg = (/** @type {string} */ dir, /** @type {object} */ json) => {
+      fs.mkdirSync(path.join(root, dir), { recursive: true });
+      fs.writeFileSync(path.join(root, dir, 'package.json'), JSON.stringify(json));
+    };
+    const chart = (/** @type {string} */ dir, /** @type {string} */ type) =>
+      fs.writeFileSync(
+        path.join(root, dir, 'Chart.yaml'),
+        `apiVersion: v2\nname: x\n${type}version: 0.1.0\n`,
+      );
+    pkg('apps/site', {});
+    pkg('charts/lib', { name: 'lib' });
+    chart('charts/lib', 'type: library\n');
+    pkg('charts/web', {
+      devDependencies: { site: 'workspace:*', db: 'workspace:*', lib: 'workspace:*' },
+    });
+    chart('charts/web', 'type: application\n');
+    pkg('charts/db', { devDependencies: { tool: '^1.0.0' } });
+    chart('charts/db', ''); // no type: an application chart, as Helm reads it
+    pkg('charts/notes', {}); // no Chart.yaml: not a chart
+    expect(deployOrder(root)).toEqual([
+      { name: 'db', app: null, after: [] },
+      { name: 'web', app: 'site', after: ['db'] },
+    ]);
+  });
+  it('is postgres → backend → frontend in this repository', () => {
+    expect(deployOrder().map((c) => `${c.name}:${c.app}`)).toEqual([
+      'todo-postgres:null',
+      'todo-backend:backend',
+      'todo-frontend:frontend',
+    ]);
+  });
+});
+
+describe('command line', () => {
+  it('takes repeated and negated options', () => {
+    const spec = {
+      name: 't',
+      summary: 's',
+      usage: 't',
+      options: {
+        only: /** @type {const} */ ({ type: 'string', multiple: true, description: 'o' }),
+        pull: /** @type {const} */ ({ type: 'boolean', default: true, description: 'p' }),
+      },
+    };
+    const r = parseCli(spec, ['--only', 'a', '--only', 'b', '--no-pull']);
+    expect(r.values).toMatchObject({ only: ['a', 'b'], pull: false });
+    expect(parseCli(spec, []).values.pull).toBe(true);
+    expect(() => parseCli(spec, ['--frob'])).toThrow(/unknown option --frob: run with --help/);
+  });
+});
+
+describe('services', async () => {
+  const { startService } = await import('../lib/service.mjs');
+  it('waits for a line of output and stops the whole process group', async () => {
+    const s = startService('sleeper', 'sh', ['-c', 'echo listening on http://x:1; sleep 30']);
+    const [url] = await s.waitForOutput(/http:\/\/\S+/, 5000);
+    expect(url).toBe('http://x:1');
+    await s.stop(1000);
+    expect(s.exited()).toBe(true);
+    expect(s.log()).toContain('listening');
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The deploy chain (doctor → load → deploy in chart order) against stub tools.
+# The deploy (plan, then doctor, images and helm per changed release, in chart order) against stub tools.
 
 load helpers
 
@@ -8,17 +8,27 @@ setup() { setup_pipeline; }
 @test "first deploy runs the steps in order and installs the three releases" {
   run deploy_chain
   assert_success
-  # order of the changing commands: both loads, then the charts in dependency order
+  # order of the changing commands: the charts in dependency order, each with its image loaded first
   run grep -nE 'image load|helm upgrade' "$STUB_STATE/calls.log"
-  assert_line --index 0 --partial 'image load todo-backend:aaaaaaaaaaaa'
-  assert_line --index 1 --partial 'image load todo-frontend:bbbbbbbbbbbb'
-  assert_line --index 2 --partial 'helm upgrade --install todo-postgres'
-  assert_line --index 3 --partial 'helm upgrade --install todo-backend'
+  assert_line --index 0 --partial 'helm upgrade --install todo-postgres'
+  assert_line --index 1 --partial 'image load todo-backend:aaaaaaaaaaaa'
+  assert_line --index 2 --partial 'helm upgrade --install todo-backend'
+  assert_line --index 3 --partial 'image load todo-frontend:bbbbbbbbbbbb'
   assert_line --index 4 --partial 'helm upgrade --install todo-frontend'
-  # doctor ran before anything changed
+  # doctor's checks ran before anything changed
   first_doctor=$(grep -n 'docker version' "$STUB_STATE/calls.log" | head -1 | cut -d: -f1)
-  first_load=$(grep -n 'image load' "$STUB_STATE/calls.log" | head -1 | cut -d: -f1)
-  [ "$first_doctor" -lt "$first_load" ]
+  first_change=$(grep -nE 'image load|helm upgrade' "$STUB_STATE/calls.log" | head -1 | cut -d: -f1)
+  [ "$first_doctor" -lt "$first_change" ]
+}
+
+@test "doctor's blocker stops the deploy before it changes anything" {
+  export STUB_FAIL_DOCKER='^version'
+  run deploy_chain
+  assert_failure 3
+  assert_output --partial 'the Docker daemon is not running'
+  assert_output --partial 'nothing was changed'
+  run calls_matching 'image load|helm upgrade'
+  assert_output ''
 }
 
 @test "every step prints a timed line and the last chart prints the app URL" {
@@ -47,31 +57,31 @@ setup() { setup_pipeline; }
   refute_output --partial -- '--atomic'
 }
 
-@test "a no-op redeploy loads nothing and upgrades nothing" {
+@test "a no-op redeploy makes one helm query: no doctor, no image check, no upgrade" {
   run redeploy
   assert_success
-  assert_output --partial 'todo-backend:aaaaaaaaaaaa already in the cluster, not loaded'
   assert_output --partial 'todo-postgres unchanged since revision 1: not upgraded'
+  assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
   assert_output --partial 'todo-frontend unchanged since revision 1: not upgraded'
-  run calls_matching 'image load|helm upgrade|helm rollback|helm uninstall|docker (build|buildx)'
+  assert_output --partial 'app ready: http://127.0.0.1:30000'
+  run calls_matching '^helm'
+  assert_equal "${#lines[@]}" 1
+  assert_line --index 0 --partial 'helm list --kube-context minikube --namespace todo --deployed --failed --pending --uninstalled --uninstalling --filter'
+  run calls_matching 'image (load|ls)|helm upgrade|helm rollback|helm uninstall|docker (build|buildx|version)'
   assert_output ''
 }
 
-@test "Helm 3 (no labels in its release metadata): the digest is matched with a label selector" {
-  run redeploy
-  assert_success
-  assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
-  run calls_matching 'helm list'
-  assert_output --partial '--selector todo-deploy-digest='
-}
-
-@test "Helm 4 reads the digest from the release metadata, without a selector query" {
-  export STUB_HELM_VERSION=v4.1.4
-  run redeploy
-  assert_success
-  assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
-  run calls_matching 'helm list|helm upgrade'
-  assert_output ''
+@test "Helm 3 and Helm 4 alike: one label selector answers for every release at once" {
+  for v in v3.18.0 v4.1.4; do
+    rm -f "$STUB_STATE"/releases/*
+    export STUB_HELM_VERSION=$v
+    run redeploy
+    assert_success
+    assert_output --partial 'todo-backend unchanged since revision 1: not upgraded'
+    run calls_matching '^helm list'
+    assert_equal "${#lines[@]}" 1
+    assert_output --regexp "--selector todo-deploy-digest in \([0-9a-f]{32},[0-9a-f]{32},[0-9a-f]{32}\)"
+  done
 }
 
 @test "Helm 3: a changed digest is not mistaken for the deployed one" {
@@ -174,12 +184,12 @@ JSON
 }
 
 @test "a local-only PostgreSQL image is loaded before todo-postgres is installed" {
-  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm
+  export POSTGRES_IMAGE=todo-local/postgres:17-trixie
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_success
   run calls_matching 'image load|helm upgrade'
-  assert_line --index 0 --partial 'image load todo-local/postgres:15-bookworm'
-  assert_line --index 1 --partial '--set-string image.repository=todo-local/postgres --set-string image.tag=15-bookworm'
+  assert_line --index 0 --partial 'image load todo-local/postgres:17-trixie'
+  assert_line --index 1 --partial '--set-string image.repository=todo-local/postgres --set-string image.tag=17-trixie'
   reset_calls
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_success
@@ -239,7 +249,7 @@ JSON
 }
 
 @test "a missing local PostgreSQL stand-in says how to build it" {
-  export POSTGRES_IMAGE=todo-local/postgres:15-bookworm STUB_DOCKER_NO_IMAGES=1
+  export POSTGRES_IMAGE=todo-local/postgres:17-trixie STUB_DOCKER_NO_IMAGES=1
   run node "$SCRIPTS/deploy.mjs" todo-postgres
   assert_failure 3
   assert_output --partial 'pnpm images:base'
@@ -247,7 +257,7 @@ JSON
   assert_output ''
 }
 
-@test "turbo orders the tasks: doctor and image before load, loads before deploys, charts in dependency order" {
+@test "turbo's deploy graph: one deploy task after every app image and every chart's dependencies" {
   cd "$REPO"
   run env PATH="$NODE_DIR:$PATH" pnpm exec turbo run deploy --dry=json
   assert_success
@@ -255,19 +265,27 @@ JSON
   run node -e '
     const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const deps = Object.fromEntries(g.tasks.map((t) => [t.taskId, t.dependencies]));
-    const need = {
-      "backend#load": ["backend#image", "//#doctor"],
-      "frontend#load": ["frontend#image", "//#doctor"],
-      "todo-postgres#deploy": ["//#doctor"],
-      "todo-backend#deploy": ["todo-postgres#deploy", "backend#load"],
-      "todo-frontend#deploy": ["todo-backend#deploy", "frontend#load"],
-    };
-    for (const [task, want] of Object.entries(need))
-      for (const d of want) if (!(deps[task] ?? []).includes(d)) { console.log(`${task} does not depend on ${d}: ${deps[task]}`); process.exit(1); }
+    const [apps, charts] = [process.argv[2].split(" "), process.argv[3].split(" ")];
+    const need = [...apps.map((a) => `${a}#image`), ...charts.map((c) => `${c}#chart:deps`)];
+    const deploys = g.tasks.filter((t) => t.task === "deploy").map((t) => t.taskId);
+    if (deploys.join() !== "//#deploy") { console.log(`deploy tasks: ${deploys}`); process.exit(1); }
+    for (const d of need) if (!(deps["//#deploy"] ?? []).includes(d)) { console.log(`//#deploy does not depend on ${d}`); process.exit(1); }
     console.log("graph ok");
-  ' "$BATS_TEST_TMPDIR/graph.json"
+  ' "$BATS_TEST_TMPDIR/graph.json" "${DEPLOY_APPS[*]}" "${DEPLOY_CHARTS[*]}"
   assert_success
   assert_output 'graph ok'
+  run env PATH="$NODE_DIR:$PATH" pnpm exec turbo run load --dry=json
+  assert_success
+  echo "$output" >"$BATS_TEST_TMPDIR/load.json"
+  run node -e '
+    const g = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const deps = Object.fromEntries(g.tasks.map((t) => [t.taskId, t.dependencies]));
+    for (const a of process.argv[2].split(" "))
+      for (const d of [`${a}#image`, "//#doctor"])
+        if (!(deps[`${a}#load`] ?? []).includes(d)) { console.log(`${a}#load does not depend on ${d}`); process.exit(1); }
+    console.log("load ok");
+  ' "$BATS_TEST_TMPDIR/load.json" "${DEPLOY_APPS[*]}"
+  assert_output 'load ok'
 }
 
 @test "the values the pipeline passes are accepted by the real charts (helm template with Helm 3 and Helm 4)" {

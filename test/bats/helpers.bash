@@ -60,15 +60,14 @@ DATABASE_URL=postgres://todo:$TODO_SECRET_DBPW@db.example.internal:5432/todo
 ENV
 }
 
-# What `pnpm turbo deploy` runs, in turbo's order (doctor, the loads, then the charts in
-# dependency order). The image task is turbo-cached and owned by scripts/image.mjs.
+# The deploy order as the pipeline reads it from the chart packages (scripts/lib/repo.mjs).
+read -r -a DEPLOY_CHARTS <<<"$(node --input-type=module -e "import { chartNames } from '$SCRIPTS/lib/repo.mjs'; console.log(chartNames().join(' '))")"
+read -r -a DEPLOY_APPS <<<"$(node --input-type=module -e "import { appNames } from '$SCRIPTS/lib/repo.mjs'; console.log(appNames().join(' '))")"
+
+# What `pnpm turbo deploy` runs once turbo has built the images (the `image` task, turbo-cached,
+# owned by scripts/image.mjs): one deploy of every chart in dependency order.
 deploy_chain() {
-  node "$SCRIPTS/doctor.mjs" "$@" &&
-    node "$SCRIPTS/load.mjs" backend "$@" &&
-    node "$SCRIPTS/load.mjs" frontend "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-postgres "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-backend "$@" &&
-    node "$SCRIPTS/deploy.mjs" todo-frontend "$@"
+  node "$SCRIPTS/deploy.mjs" "$@"
 }
 
 calls() { cat "$STUB_STATE/calls.log"; }
@@ -77,3 +76,15 @@ reset_calls() { : >"$STUB_STATE/calls.log"; }
 redeploy() { deploy_chain >/dev/null 2>&1 || return 1; reset_calls; deploy_chain; }
 # calls_matching <regex>
 calls_matching() { grep -E "$1" "$STUB_STATE/calls.log" || true; }
+
+# setup_watch_repo: app sources and the turbo stand-in (stubs/turbo) in the scratch repository, so
+# watch mode's rounds can be driven by editing files there
+setup_watch_repo() {
+  for app in backend frontend; do
+    mkdir -p "$TODO_REPO_ROOT/apps/$app/src"
+    printf 'export const name = "%s";\n' "$app" >"$TODO_REPO_ROOT/apps/$app/src/index.ts"
+    printf '# %s\n' "$app" >"$TODO_REPO_ROOT/apps/$app/README.md"
+  done
+  mkdir -p "$TODO_REPO_ROOT/node_modules/.bin" "$TODO_REPO_ROOT/packages"
+  ln -sf "$REPO/test/bats/stubs/turbo" "$TODO_REPO_ROOT/node_modules/.bin/turbo"
+}

@@ -30,6 +30,16 @@ pod() { # pod <name> <phase> <ready> <containerStatus-json> [conditions-extra]
   assert_output --partial 'app: http://127.0.0.1:30000'
 }
 
+@test "status with Helm 4, which has no helm list --all, and a release left pending" {
+  export STUB_HELM_VERSION=v4.1.4
+  run deploy_chain
+  assert_success
+  printf 'revision=2\nstatus=pending-upgrade\ndigest=x\n' >"$STUB_STATE/releases/todo-backend"
+  run node "$SCRIPTS/status.mjs"
+  assert_output --partial 'pending-upgrade'
+  refute_output --partial 'unknown flag'
+}
+
 @test "status on the Docker driver of macOS points at minikube service --url" {
   run deploy_chain
   export TODO_TEST_PLATFORM=darwin
@@ -149,7 +159,10 @@ pod() { # pod <name> <phase> <ready> <containerStatus-json> [conditions-extra]
 @test "sync-chart-versions sets appVersion from the app's package.json" {
   mkdir -p "$TODO_REPO_ROOT/apps/backend" "$TODO_REPO_ROOT/apps/frontend"
   for a in backend frontend; do echo '{"name":"'$a'","version":"1.4.2"}' >"$TODO_REPO_ROOT/apps/$a/package.json"; done
-  for c in todo-postgres todo-backend todo-frontend; do echo '{"name":"'$c'","version":"0.3.0"}' >"$TODO_REPO_ROOT/charts/$c/package.json"; done
+  # the chart packages as they are (their dependencies state the deploy order), at version 0.3.0
+  for c in todo-postgres todo-backend todo-frontend; do
+    node -e 'const f=process.argv[1],fs=require("fs"),p=JSON.parse(fs.readFileSync(f));p.version="0.3.0";fs.writeFileSync(f,JSON.stringify(p))' "$TODO_REPO_ROOT/charts/$c/package.json"
+  done
   run node "$SCRIPTS/sync-chart-versions.mjs"
   assert_success
   grep -q '^appVersion: "1.4.2"' "$TODO_REPO_ROOT/charts/todo-backend/Chart.yaml"

@@ -1,10 +1,15 @@
 // Chart suite: helm lint --strict, the helm template matrix validated against the Kubernetes
 // schemas and the policy, and the bad values each values.schema.json must reject — with Helm 3
 // and Helm 4 alike. Run: pnpm --filter @todo/test test:charts
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chartNames } from '@todo/scripts/lib/repo.mjs';
 import { describe, expect, it } from 'vitest';
-import { type BadCase, SPECS } from './lib/cases.js';
-import { chartDir, HELM_REQUIRED, HELMS, helm, render, template } from './lib/helm.js';
+import { CHARTS, chartDir, LIBRARY_DIR } from './lib/charts.js';
+import { HELM_REQUIRED, HELMS, helm, type K8sObject, render, template } from './lib/helm.js';
 import { validateObject } from './lib/k8s-schema.js';
+import { type BadCase, SPECS } from './lib/matrix.js';
 import { checkPolicy } from './lib/policy.js';
 
 /** The error must come from the schema and name the offending field, in Helm 3's or Helm 4's words. */
@@ -18,6 +23,12 @@ function expectNamesField(stderr: string, bad: BadCase): void {
     expect(named, `error does not name ${bad.path}:\n${stderr}`).toBe(true);
   }
 }
+
+describe('the charts under test', () => {
+  it('are the charts the pipeline deploys (read from the charts’ package.json)', () => {
+    expect([...CHARTS].sort()).toEqual([...chartNames()].sort());
+  });
+});
 
 for (const h of HELMS) {
   describe(`${h.label} ${h.version || '(missing)'}`, () => {
@@ -34,6 +45,11 @@ for (const h of HELMS) {
       return;
     }
 
+    it('passes helm lint --strict: the todo-common library chart', async () => {
+      const r = await helm(h, ['lint', '--strict', LIBRARY_DIR]);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    });
+
     for (const spec of SPECS) {
       describe(spec.chart, () => {
         it('passes helm lint --strict', async () => {
@@ -46,7 +62,7 @@ for (const h of HELMS) {
           for (const c of spec.cases) {
             it(c.name, async () => {
               const release = c.release ?? spec.chart;
-              const objects = await render(h, spec.chart, c.values, release);
+              const objects = await render(h, spec.chart, c.values, { release });
               expect(objects.flatMap(validateObject)).toEqual([]);
               expect(
                 checkPolicy(objects, {
@@ -60,6 +76,20 @@ for (const h of HELMS) {
               ).toEqual([]);
               c.check(objects);
             });
+          }
+        });
+
+        it('packages with the library inside: the package renders on its own', async () => {
+          const dir = mkdtempSync(path.join(tmpdir(), 'chart-package-'));
+          try {
+            const packaged = await helm(h, ['package', chartDir(spec.chart), '--destination', dir]);
+            expect(packaged.code, packaged.stderr).toBe(0);
+            const [file] = readdirSync(dir);
+            const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+            const fromPackage = await render(h, spec.chart, {}, { from: path.join(dir, file ?? '') });
+            expect(names(fromPackage)).toEqual(names(await render(h, spec.chart, {})));
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
           }
         });
 

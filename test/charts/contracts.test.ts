@@ -3,13 +3,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configData, envOf, find, mainContainer } from './lib/cases.js';
-import { CHARTS, chartDir, HELMS, type K8sObject, render } from './lib/helm.js';
+import { CHARTS, chartDir, LIBRARY_DIR } from './lib/charts.js';
+import { HELMS, type K8sObject, render } from './lib/helm.js';
+import { configData, type Dict, envOf, find, get, mainContainer } from './lib/objects.js';
 
 const h = HELMS.find((x) => x.available);
-type Dict = Record<string, unknown>;
-const get = (v: unknown, ...keys: (string | number)[]): unknown =>
-  keys.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Dict)[k] : undefined), v);
 const podLabels = (objects: K8sObject[], kind: string) =>
   get(find(objects, kind), 'spec', 'template', 'metadata', 'labels') as Record<string, string>;
 
@@ -20,10 +18,11 @@ function templateFiles(dir: string): string[] {
 }
 
 describe('templates', () => {
-  for (const chart of CHARTS) {
-    it(`${chart} sets no namespace literal and takes names from its _helpers.tpl`, () => {
-      const files = templateFiles(path.join(chartDir(chart), 'templates'));
-      for (const file of files.filter((f) => f.endsWith('.yaml'))) {
+  const dirs = [...CHARTS.map((chart) => chartDir(chart)), LIBRARY_DIR];
+  for (const dir of dirs) {
+    it(`${path.basename(dir)} sets no namespace literal and takes names from a helper`, () => {
+      const files = templateFiles(path.join(dir, 'templates'));
+      for (const file of files.filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl'))) {
         const text = readFileSync(file, 'utf8');
         expect(text, file).not.toMatch(/^\s*namespace:/m);
         for (const m of text.matchAll(/^\s{2}name: (.*)$/gm)) {
@@ -32,9 +31,25 @@ describe('templates', () => {
           );
         }
       }
-      expect(files.filter((f) => f.endsWith('_helpers.tpl'))).toHaveLength(1);
     });
   }
+
+  for (const chart of CHARTS) {
+    it(`${chart} keeps its own helpers in one _helpers.tpl and states its component there`, () => {
+      const files = templateFiles(path.join(chartDir(chart), 'templates'));
+      const helpers = files.filter((f) => f.endsWith('.tpl'));
+      expect(helpers.map((f) => path.basename(f))).toEqual(['_helpers.tpl']);
+      expect(readFileSync(helpers[0] ?? '', 'utf8')).toMatch(
+        new RegExp(`define "${chart}\\.component" -\\}\\}[a-z]+\\{\\{- end`),
+      );
+    });
+  }
+
+  it('the library holds named templates only', () => {
+    const files = templateFiles(path.join(LIBRARY_DIR, 'templates'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(path.basename(file), file).toMatch(/^_.*\.tpl$/);
+  });
 });
 
 describe.skipIf(!h)('charts agree with each other (defaults)', () => {
@@ -71,32 +86,24 @@ describe.skipIf(!h)('charts agree with each other (defaults)', () => {
     const [beNp, feNp, pgNp] = (await Promise.all(CHARTS.map((c) => render(h, c, on)))).map((o) =>
       find(o, 'NetworkPolicy'),
     );
-    const subset = (labels: unknown, of: Record<string, string>) =>
-      Object.entries(labels as Record<string, string>).every(([k, v]) => of[k] === v);
-    expect(
-      subset(
-        get(beNp, 'spec', 'ingress', 0, 'from', 0, 'podSelector', 'matchLabels'),
-        podLabels(frontend, 'Deployment'),
-      ),
-    ).toBe(true);
-    expect(
-      subset(
-        get(beNp, 'spec', 'egress', 1, 'to', 0, 'podSelector', 'matchLabels'),
-        podLabels(postgres, 'StatefulSet'),
-      ),
-    ).toBe(true);
-    expect(
-      subset(
-        get(pgNp, 'spec', 'ingress', 0, 'from', 0, 'podSelector', 'matchLabels'),
-        podLabels(backend, 'Deployment'),
-      ),
-    ).toBe(true);
-    expect(
-      subset(
-        get(feNp, 'spec', 'egress', 1, 'to', 0, 'podSelector', 'matchLabels'),
-        podLabels(backend, 'Deployment'),
-      ),
-    ).toBe(true);
+    const ingressFrom = (np: unknown) =>
+      get(np, 'spec', 'ingress', 0, 'from', 0, 'podSelector', 'matchLabels');
+    const egressTo = (np: unknown) => get(np, 'spec', 'egress', 1, 'to', 0, 'podSelector', 'matchLabels');
+    // [what, selector, the pod labels it must match]
+    const pairs: [string, unknown, Record<string, string>][] = [
+      ['backend admits the frontend', ingressFrom(beNp), podLabels(frontend, 'Deployment')],
+      ['backend reaches postgres', egressTo(beNp), podLabels(postgres, 'StatefulSet')],
+      ['postgres admits the backend', ingressFrom(pgNp), podLabels(backend, 'Deployment')],
+      ['frontend reaches the backend', egressTo(feNp), podLabels(backend, 'Deployment')],
+    ];
+    for (const [what, selector, labels] of pairs) {
+      const wanted = Object.entries(selector as Record<string, string>);
+      expect(wanted.length, `${what}: an empty selector matches every pod`).toBeGreaterThan(0);
+      expect(
+        wanted.filter(([k, v]) => labels[k] !== v),
+        what,
+      ).toEqual([]);
+    }
     expect(get(feNp, 'spec', 'egress', 1, 'ports', 0, 'port')).toBe(
       get(mainContainer(backend), 'ports', 0, 'containerPort'),
     );

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChartName, chartDir, HELMS, helm, NAMESPACE, parseManifests } from './lib/helm.js';
+import { type ChartName, chartDir } from './lib/charts.js';
+import { HELMS, helm, NAMESPACE, parseManifests } from './lib/helm.js';
 
 const KEPT_AUTH = 'kept-auth-secret-0123456789-abcdefghijklmnop';
 const KEPT_PG = 'kept-postgres-password-42';

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ChartName, chartDir, HELMS, helm, NAMESPACE } from './lib/helm.js';
+import { type ChartName, chartDir } from './lib/charts.js';
+import { HELMS, helm, NAMESPACE } from './lib/helm.js';
 
 const h4 = HELMS.find((h) => h.major === 4 && h.available);
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { CHARTS, chartDir } from './lib/helm.js';
+import { CHARTS, chartDir, LIBRARY_DIR } from './lib/charts.js';
 
 const run = promisify(execFile);
 const generator = path.join(
@@ -59,12 +59,33 @@ describe('chart READMEs', () => {
         );
     });
 
-    it(`${chart} package keeps its deploy and readme scripts`, () => {
+    it(`${chart} package keeps its chart:deps and readme scripts (the root deploy task installs it)`, () => {
       const pkg = JSON.parse(readFileSync(path.join(chartDir(chart), 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       };
-      expect(pkg.scripts.deploy).toBe(`node ../../scripts/deploy.mjs ${chart}`);
+      expect(pkg.scripts['chart:deps']).toMatch(/helm dependency update --skip-refresh/);
+      expect(pkg.scripts.deploy).toBeUndefined();
       expect(pkg.scripts.readme).toMatch(/^readme-generator --values values\.yaml --readme README\.md$/);
     });
   }
+
+  it('todo-common: one version in its Chart.yaml, its package.json and every app chart that pins it', () => {
+    const chartYaml = (dir: string) =>
+      YAML.parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8')) as {
+        version: string;
+        type?: string;
+        dependencies?: { name: string; version: string; repository: string }[];
+      };
+    const library = chartYaml(LIBRARY_DIR);
+    expect(library.type).toBe('library');
+    const pkg = JSON.parse(readFileSync(path.join(LIBRARY_DIR, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(pkg.version).toBe(library.version);
+    for (const chart of CHARTS) {
+      expect(chartYaml(chartDir(chart)).dependencies, `${chart}/Chart.yaml dependencies`).toEqual([
+        { name: 'todo-common', version: library.version, repository: 'file://../todo-common' },
+      ]);
+    }
+  });
 });

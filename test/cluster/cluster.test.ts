@@ -7,19 +7,28 @@
 // across a rolling upgrade, a broken release rolled back while the app keeps serving, `helm test`
 // per release, a no-op second deploy that changes nothing, `pnpm status` / `pnpm diagnose` /
 // `pnpm run doctor` against the real profile, reset's guard without --yes and a second reset.
-// The last test deletes the profile and checks that nothing of the none driver is left.
+// On the same cluster, issue 15's phases (test/beyond: the registry loader, a release deployed from
+// the OCI registry, two replicas with HPAs under load, an external TLS-only PostgreSQL) and issue
+// 16's inner-loop checks (test/inner-loop: --plan, pnpm logs, the no-op deploy figure, pnpm
+// deploy:watch in a scratch copy). The last test deletes the profile and checks that nothing of
+// the none driver is left.
 //
 // Required under CI=true; skipped loudly elsewhere unless RUN_CLUSTER_TESTS=1 (it needs root,
 // runs Kubernetes on this host, and builds minikube and Kubernetes once: ~40 min cold, cached in
 // /var/cache/todo-cluster). Hold the machine's cluster lock: flock /tmp/todo-cluster.lock …
 // KEEP_CLUSTER=1 leaves the cluster running afterwards.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as beyond from '../beyond/phases.js';
+import * as innerLoop from '../inner-loop/checks.js';
+import { type Registry, startRegistry } from '../registry/registry.js';
 import {
   allPodsReady,
   Client,
   ENV_FILE,
+  ENV_SETTINGS,
   HERE,
   helm,
   helmInstallSeconds,
@@ -27,6 +36,7 @@ import {
   kubectl,
   kubectlJson,
   must,
+  NAMESPACE,
   PROFILE,
   pipelineEnv,
   pods,
@@ -108,6 +118,7 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
   const password = 'cluster-test-password-1';
   const titles: string[] = [];
   let tornDown = false;
+  let registry: Registry | undefined;
 
   beforeAll(async () => {
     if (process.getuid?.() !== 0)
@@ -121,7 +132,7 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
       seconds(build.ms),
     );
     // the registry-less PostgreSQL stand-in the pipeline loads (POSTGRES_IMAGE in the .env)
-    const pg = 'todo-local/postgres:15-bookworm';
+    const pg = ENV_SETTINGS.POSTGRES_IMAGE;
     if ((await run('docker', ['image', 'inspect', pg])).code !== 0) {
       await must('pnpm', ['images:base'], { echo: true });
     }
@@ -131,10 +142,16 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
     recordFigure('host.sh (packages, containerd, image import)', seconds(host.ms));
     writeEnvFile();
     process.stderr.write(`  the suite's .env (${ENV_FILE}):\n${fs.readFileSync(ENV_FILE, 'utf8')}`);
+    // the registry of issue 15's phases, on the port host.sh pointed containerd at
+    registry = await startRegistry({ auth: true, port: Number(process.env.TEST_REGISTRY_PORT ?? 5050) });
   });
 
   afterAll(async () => {
     if (derivedImages.length) await run('docker', ['rmi', ...derivedImages]);
+    if (registry) {
+      await run('docker', ['logout', registry.address]);
+      await registry.stop();
+    }
     if (keepCluster || tornDown) return;
     await run('bash', [path.join(HERE, 'teardown.sh')], { echo: true });
   });
@@ -312,6 +329,100 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
     expect(out).toMatch(/minikube 1\.37\.0/);
     expect(out).toMatch(/minikube "minikube" running \(none, \d+ CPUs, \d+ MiB\)/);
     expect(out).toMatch(/cluster "minikube" reachable/);
+  });
+
+  describe('beyond one machine (issue 15)', () => {
+    const deps = async (): Promise<beyond.PhaseDeps> => {
+      if (!registry?.auth) throw new Error('the test registry did not start');
+      const podCidr = (
+        await kubectl(['get', 'nodes', '--output', 'jsonpath={.items[0].spec.podCIDR}'], {
+          namespaced: false,
+        })
+      ).trim();
+      return {
+        repoRoot: REPO_ROOT,
+        namespace: NAMESPACE,
+        appUrl,
+        registry: { address: registry.address, auth: registry.auth },
+        hostAddress: (await must('minikube', ['-p', PROFILE, 'ip'])).stdout.trim(),
+        podSources: [podCidr || '10.244.0.0/16'],
+        run: (cmd, args, o) => run(cmd, args, o),
+        kubectl: async (args, o = {}) => {
+          const ns = o.namespace === null ? [] : ['--namespace', o.namespace ?? NAMESPACE];
+          const input = o.input === undefined ? {} : { input: o.input };
+          return (
+            await must('kubectl', ['--context', PROFILE, ...ns, ...args], { env: pipelineEnv(), ...input })
+          ).stdout;
+        },
+        kubectlCommand: ['kubectl', '--context', PROFILE],
+        helm: (args, o = {}) =>
+          run('helm', ['--kube-context', PROFILE, '--namespace', o.namespace ?? NAMESPACE, ...args], {
+            env: pipelineEnv(),
+          }),
+        pipelineEnv,
+        requestLoop,
+        recordFigure,
+      };
+    };
+    it('registry loader', async () => beyond.registryPhase(await deps()), 1_800_000);
+    it('release from the OCI registry', async () => beyond.releasePhase(await deps()), 1_800_000);
+    it('replicas under load', async () => {
+      const d = await deps();
+      await beyond.replicasPhase(d, beyond.registryEnv(d));
+    }, 2_400_000);
+    it('external TLS PostgreSQL', async () => beyond.externalDatabasePhase(await deps()), 1_800_000);
+  });
+
+  describe('inner loop (issue 16)', () => {
+    let scratchCopy = '';
+    const deps = (): innerLoop.InnerLoopDeps => ({
+      run,
+      kubectl: (args) => kubectl(args),
+      appUrl,
+      repoRoot: REPO_ROOT,
+      scratchCopy,
+      env: pipelineEnv(),
+      record: recordFigure,
+    });
+    beforeAll(async () => {
+      scratchCopy = await innerLoop.createScratchCopy(
+        { run, repoRoot: REPO_ROOT },
+        path.join(os.tmpdir(), 'todo-inner-loop'),
+      );
+    });
+    afterAll(() => {
+      if (scratchCopy) fs.rmSync(scratchCopy, { recursive: true, force: true });
+    });
+
+    it('--plan matches what the next deploy does', () => innerLoop.planMatchesDeploy(deps()));
+    it('pnpm logs shows a line a new pod writes after a rollout', () => innerLoop.logsFollowRollout(deps()));
+    it('a no-op pnpm turbo deploy changes nothing (figure: 5 runs)', () =>
+      innerLoop.noopDeployFigure(deps(), 5));
+
+    describe('pnpm deploy:watch in a scratch copy', () => {
+      let watch: innerLoop.Watch | undefined;
+      beforeAll(async () => {
+        // HELM_TIMEOUT of its rollouts: the failed-rollout check waits that long for the rollback
+        watch = await innerLoop.startWatch(deps(), { helmTimeout: '90s' });
+      });
+      afterAll(async () => {
+        await watch?.stop();
+        await innerLoop.restoreRepositoryRelease(deps());
+      });
+      const started = () => {
+        if (!watch) throw new Error('pnpm deploy:watch did not start');
+        return watch;
+      };
+      it('a backend edit: only todo-backend rolls, its new pod serves', () =>
+        innerLoop.watchServesBackendChange(deps(), started()));
+      it('a frontend edit: only todo-frontend rolls, the app answers with it', () =>
+        innerLoop.watchServesFrontendChange(deps(), started()));
+      it('a README edit rolls nothing out', () => innerLoop.noopSaveRollsNothing(deps(), started()));
+      it('a compile error: the round fails, the old release keeps serving', () =>
+        innerLoop.failedBuildKeepsServing(deps(), started()));
+      it('pods that never become ready: Helm rolls back, the old release keeps serving', () =>
+        innerLoop.failedRolloutKeepsServing(deps(), started()));
+    });
   });
 
   it('a second reset rebuilds the cluster from nothing (warm) and the app answers again, empty', async () => {

@@ -22,6 +22,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 on_fail_report
 [[ $EUID == 0 ]] || die "must run as root (the none driver runs Kubernetes on this host)"
 MANAGED="# managed by test/cluster/host.sh"
+# the test registry (test/registry) the beyond-one-machine phases push to; started on this port
+TEST_REGISTRY="localhost:${TEST_REGISTRY_PORT:-5050}"
 
 # put FILE MODE < content: replaces FILE only when the content differs
 put() {
@@ -193,6 +195,17 @@ version = 2
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "$CNI_BIN_DIR"
     conf_dir = "/etc/cni/net.d"
+  # registries by host name (certs.d/<host>/hosts.toml): the suite's plain-HTTP test registry
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
+TOML
+  # the test registry of the IMAGE_LOADER=registry phases (test/beyond), plain HTTP on loopback;
+  # no credentials here: the kubelet passes the pods' image pull Secret
+  put "/etc/containerd/certs.d/$TEST_REGISTRY/hosts.toml" 0644 <<TOML
+server = "http://$TEST_REGISTRY"
+
+[host."http://$TEST_REGISTRY"]
+  capabilities = ["pull", "resolve"]
 TOML
 }
 

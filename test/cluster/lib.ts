@@ -1,14 +1,16 @@
 // Helpers of the cluster end-to-end suite: the suite's .env and the environment the product's
 // commands get, run commands (streamed, timed), kubectl/helm as JSON against the Minikube profile,
 // a cookie-keeping HTTP client for the app behind the URL reset printed, and the figures file.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { createRunner, REPO_ROOT } from '@todo/scripts/toolkit';
 import { AppClient } from '../lib/app-client.js';
+import { sleep, waitFor } from '../lib/wait.js';
 
+export { REPO_ROOT };
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(HERE, '../..');
 export const PROFILE = 'minikube'; // the none driver supports this profile only
 export const NAMESPACE = process.env.CLUSTER_TEST_NAMESPACE ?? 'todo';
 export const RELEASES = ['todo-postgres', 'todo-backend', 'todo-frontend'] as const;
@@ -19,7 +21,7 @@ export const ENV_SETTINGS = {
   MINIKUBE_DRIVER: 'none',
   MINIKUBE_CONTAINER_RUNTIME: 'containerd',
   // no registry here: the registry-less PostgreSQL stand-in of `pnpm images:base`, loaded like the apps
-  POSTGRES_IMAGE: 'todo-local/postgres:15-bookworm',
+  POSTGRES_IMAGE: IMAGES.postgres.standIn,
   NAMESPACE,
 };
 
@@ -59,44 +61,17 @@ export interface RunResult {
   ms: number;
 }
 
-/** Runs a command without a shell; echoes its output (prefixed) to stderr when `echo`. */
-export function run(
+const runner = createRunner({ cwd: REPO_ROOT });
+
+/** Runs a command without a shell (the scripts' toolkit); streams its output to stderr when `echo`. */
+export async function run(
   cmd: string,
   args: string[],
   o: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; input?: string } = {},
 ): Promise<RunResult> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: o.cwd ?? REPO_ROOT,
-      env: o.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const tag = `  │ ${path.basename(cmd)} `;
-    const relay = (chunk: Buffer, into: 'out' | 'err') => {
-      const s = chunk.toString();
-      if (into === 'out') stdout += s;
-      else stderr += s;
-      if (o.echo) process.stderr.write(s.replace(/^(?=.)/gm, tag));
-    };
-    child.stdout.on('data', (c: Buffer) => relay(c, 'out'));
-    child.stderr.on('data', (c: Buffer) => relay(c, 'err'));
-    const timer = o.timeoutMs
-      ? setTimeout(() => {
-          stderr += `\n[killed after ${o.timeoutMs} ms]`;
-          child.kill('SIGTERM');
-        }, o.timeoutMs)
-      : null;
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 });
-    });
-    child.stdin.on('error', () => {}); // a command may exit before reading its input (EPIPE)
-    child.stdin.end(o.input ?? '');
-  });
+  const { echo, ...rest } = o;
+  const r = await runner.run(cmd, args, { ...rest, stream: Boolean(echo) });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr, ms: r.ms };
 }
 
 /** Fails with the command's output when it exits non-zero. */
@@ -131,27 +106,7 @@ export async function helm(args: string[], echo = false): Promise<RunResult> {
   });
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 120_000,
-  everyMs = 1000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { sleep, waitFor };
 
 interface Pod {
   metadata: {

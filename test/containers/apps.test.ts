@@ -2,7 +2,9 @@
 // stand-in), the backend and the frontend as containers on the host network (distinct loopback
 // ports, read-only root, writable /tmp only, no capabilities), run the browser suite against
 // the frontend container, restart the backend mid-session and check nothing is lost, check the
-// production start-up guard, and check that no secret is in either image.
+// production start-up guard, and check that no secret is in either image. About 430 lines in one
+// file on purpose: every test shares the containers one beforeAll starts (a split would start
+// them again).
 // Secrets reach the containers only through 0600 env files (never a command line).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +30,7 @@ import {
   runStreaming,
   startContainer,
   uniqueName,
-  waitForHttp,
+  waitForContainerHttp,
   waitForPostgres,
 } from './lib.js';
 
@@ -70,7 +72,7 @@ describe.skipIf(skip)('app containers', () => {
       tmpfs: BACKEND_TMPFS,
       hardened: true,
     });
-    return waitForHttp(`http://127.0.0.1:${ports.backend}/ready`, {
+    return waitForContainerHttp(`http://127.0.0.1:${ports.backend}/ready`, {
       container: names.backend,
       since: startedAt,
       timeoutMs: 60_000,
@@ -109,7 +111,7 @@ describe.skipIf(skip)('app containers', () => {
       tmpfs: FRONTEND_TMPFS,
       hardened: true,
     });
-    readyMs.frontend = await waitForHttp(`${origin}/api/healthz`, {
+    readyMs.frontend = await waitForContainerHttp(`${origin}/api/healthz`, {
       container: names.frontend,
       since: fe.startedAt,
     });
@@ -171,7 +173,7 @@ describe.skipIf(skip)('app containers', () => {
       '-c',
       'ls /app; echo ---; ls -A /app/node_modules /app/node_modules/@*; echo ---; ls /app/dist; echo ---; find / -xdev -path /proc -prune -o \\( -path "*/apps/frontend*" -o -name "*.ts" -not -path "*/node_modules/*" \\) -print 2>/dev/null; true',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     const [top = '', modules = '', dist = '', strays = ''] = r.stdout.split('---\n');
     expect(top.split('\n').filter(Boolean).sort()).toEqual([
       'dist',
@@ -197,7 +199,7 @@ describe.skipIf(skip)('app containers', () => {
       '-c',
       'ls /app/apps; echo ---; ls /app/node_modules/.pnpm 2>/dev/null; echo ---; ls /app/apps/frontend /app/apps/frontend/.next',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     const [apps = '', pnpmStore = '', files = ''] = r.stdout.split('---\n');
     expect(apps.split('\n').filter(Boolean)).toEqual(['frontend']);
     for (const dev of [
@@ -250,7 +252,7 @@ describe.skipIf(skip)('app containers', () => {
       },
     });
     expect(
-      r.code,
+      r.exitCode,
       `browser suite failed against ${origin}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
     ).toBe(0);
   });
@@ -272,7 +274,7 @@ describe.skipIf(skip)('app containers', () => {
     // SIGTERM → graceful stop well within docker's 20 s, exit code 0
     const stopStarted = performance.now();
     const stop = await docker(['stop', '--time', '20', names.backend], 60_000);
-    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.exitCode, stop.stderr).toBe(0);
     const stopMs = performance.now() - stopStarted;
     const exit = await docker(['inspect', '--format', '{{.State.ExitCode}}', names.backend]);
     expect(exit.stdout.trim(), await logsOf(names.backend)).toBe('0');
@@ -286,8 +288,8 @@ describe.skipIf(skip)('app containers', () => {
     // start the same container again (same env, same database)
     const started = performance.now();
     const st = await docker(['start', names.backend]);
-    expect(st.code, st.stderr).toBe(0);
-    await waitForHttp(`http://127.0.0.1:${ports.backend}/ready`, {
+    expect(st.exitCode, st.stderr).toBe(0);
+    await waitForContainerHttp(`http://127.0.0.1:${ports.backend}/ready`, {
       container: names.backend,
       since: started,
     });
@@ -345,7 +347,7 @@ describe.skipIf(skip)('app containers', () => {
     for (const ref of Object.values(refs)) {
       const history = await docker(['history', '--no-trunc', ref]);
       const inspect = await docker(['image', 'inspect', ref]);
-      expect(history.code).toBe(0);
+      expect(history.exitCode).toBe(0);
       for (const c of canaries) {
         expect(history.stdout.includes(c), `${ref}: canary in docker history`).toBe(false);
         expect(inspect.stdout.includes(c), `${ref}: canary in docker inspect`).toBe(false);
@@ -380,24 +382,24 @@ describe.skipIf(skip)('app containers', () => {
     fs.writeFileSync(tagFile, `${refs.backend}\n`); // as the turbo cache would restore it
     // untag (the running test containers keep the layers; BuildKit keeps its cache)
     const rmi = await docker(['rmi', '--force', refs.backend]);
-    expect(rmi.code, rmi.stderr).toBe(0);
-    expect((await docker(['image', 'inspect', refs.backend])).code).not.toBe(0);
+    expect(rmi.exitCode, rmi.stderr).toBe(0);
+    expect((await docker(['image', 'inspect', refs.backend])).exitCode).not.toBe(0);
     const r = await runStreaming(process.execPath, [
       path.join(REPO_ROOT, 'scripts/image.mjs'),
       'backend',
       '--ensure',
       '--quiet',
     ]);
-    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(r.exitCode, r.stderr.slice(-2000)).toBe(0);
     expect(r.stderr).toMatch(/not in the engine: rebuilding/);
-    expect((await docker(['image', 'inspect', refs.backend])).code).toBe(0);
+    expect((await docker(['image', 'inspect', refs.backend])).exitCode).toBe(0);
     // and a second --ensure finds it without building
     const again = await runStreaming(process.execPath, [
       path.join(REPO_ROOT, 'scripts/image.mjs'),
       'backend',
       '--ensure',
     ]);
-    expect(again.code).toBe(0);
+    expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/is in the engine/);
   });
 

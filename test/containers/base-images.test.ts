@@ -3,6 +3,7 @@
 // honours the official image's variables, runs as non-root and shuts down fast on SIGTERM.
 import fs from 'node:fs';
 import path from 'node:path';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   announceSkip,
@@ -39,14 +40,14 @@ describe('docker engine', () => {
 describe('scripts/base-images.mjs command line', () => {
   it('prints help', async () => {
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--help']);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('todo-local/node:24-bookworm-slim');
     expect(r.stdout).toContain('--dry-run');
   });
 
   it('rejects an unknown option with a pointer to --help', async () => {
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--frobnicate']);
-    expect(r.code, 'usage errors exit 2 (docs/deployment.md)').toBe(2);
+    expect(r.exitCode, 'usage errors exit 2 (docs/deployment.md)').toBe(2);
     expect(r.stderr).toMatch(/unknown option --frobnicate/);
     expect(r.stderr).toMatch(/--help/);
   });
@@ -70,7 +71,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
 
   it('is idempotent: a second run skips the present images', async () => {
     const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--no-pull']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain(`${NODE_STAND_IN} is present: skipped`);
     expect(r.stderr).toContain(`${POSTGRES_STAND_IN} is present: skipped`);
   });
@@ -89,7 +90,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
         '-c',
         'id -u; id -g; id -un; node -v; npm -v; corepack --version; echo "$HOME"',
       ]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       const [uid, gid, user, nodeV, npmV, corepackV, home] = r.stdout.trim().split('\n');
       expect(uid).toBe('1000');
       expect(gid).toBe('1000');
@@ -122,7 +123,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
         '-c',
         `ls ${dir}; test -s "$NODE_EXTRA_CA_CERTS" && echo bundle-ok`,
       ]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       for (const c of hostCerts) expect(r.stdout).toContain(c);
       expect(r.stdout).toContain('bundle-ok');
       // the bundle holds each host certificate (its base64 body, first line)
@@ -139,7 +140,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
           body,
           '/etc/ssl/certs/ca-certificates.crt',
         ]);
-        expect(grep.code, `${c} not in the system bundle`).toBe(0);
+        expect(grep.exitCode, `${c} not in the system bundle`).toBe(0);
       }
     });
 
@@ -157,7 +158,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
         '-e',
         'console.log(JSON.stringify({ v: process.versions.node.split(".")[0], openssl: !!process.versions.openssl, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }))',
       ]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ v: '24', openssl: true });
     });
   });
@@ -186,6 +187,12 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
 
     afterAll(async () => {
       await removeContainer(name);
+    });
+
+    it("runs the major version of the chart's default image", async () => {
+      const r = await docker(['exec', name, 'postgres', '--version']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`\\(PostgreSQL\\) ${IMAGES.postgres.major}\\.`));
     });
 
     it('owns its socket and data directories as uid 999', async () => {
@@ -223,10 +230,11 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
       expect(inspect.stdout.trim()).toBe('999:999');
     });
 
-    it('honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and PGDATA over TCP', async () => {
-      const file = envFile({ PGPASSWORD: password });
+    /** psql from the image against the running server, the password in a 0600 env file. */
+    const psql = async (pgPassword: string, sql: string) => {
+      const file = envFile({ PGPASSWORD: pgPassword });
       try {
-        const ok = await docker([
+        return await docker([
           'run',
           '--rm',
           '--network',
@@ -236,53 +244,26 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
           '--entrypoint',
           'psql',
           POSTGRES_STAND_IN,
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'alice',
-          '-d',
-          'wonderland',
-          '-tAc',
-          "select current_user || ' ' || current_database() || ' ' || current_setting('data_directory')",
+          ...['-h', '127.0.0.1', '-p', String(port), '-U', 'alice', '-d', 'wonderland', '-tAc', sql],
         ]);
-        expect(ok.code, ok.stderr).toBe(0);
-        expect(ok.stdout.trim()).toBe('alice wonderland /tmp/pg/data');
       } finally {
         removeEnvFile(file);
       }
+    };
+
+    it('honours POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB and PGDATA over TCP', async () => {
+      const ok = await psql(
+        password,
+        "select current_user || ' ' || current_database() || ' ' || current_setting('data_directory')",
+      );
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect(ok.stdout.trim()).toBe('alice wonderland /tmp/pg/data');
     });
 
     it('rejects a wrong password', async () => {
-      const file = envFile({ PGPASSWORD: 'not-the-password' });
-      try {
-        const bad = await docker([
-          'run',
-          '--rm',
-          '--network',
-          'host',
-          '--env-file',
-          file,
-          '--entrypoint',
-          'psql',
-          POSTGRES_STAND_IN,
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'alice',
-          '-d',
-          'wonderland',
-          '-tAc',
-          'select 1',
-        ]);
-        expect(bad.code).not.toBe(0);
-        expect(bad.stderr).toMatch(/password authentication failed/);
-      } finally {
-        removeEnvFile(file);
-      }
+      const bad = await psql('not-the-password', 'select 1');
+      expect(bad.exitCode).not.toBe(0);
+      expect(bad.stderr).toMatch(/password authentication failed/);
     });
 
     it('keeps the password out of the server process environment', async () => {
@@ -293,7 +274,7 @@ describe.skipIf(!status.ok && !dockerRequired)('stand-in base images', () => {
         '-c',
         'tr "\\0" "\\n" < /proc/$(head -1 "$PGDATA/postmaster.pid")/environ',
       ]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain('PGDATA=');
       expect(r.stdout).not.toContain(password);
     });

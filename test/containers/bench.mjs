@@ -10,70 +10,79 @@
  * The cold and one-line-change builds run in a temporary copy of the working tree (the shared
  * checkout is never edited) with the Dockerfiles' cache mounts renamed to fresh ids, so "cold"
  * means: no layer cache, empty pnpm store, empty npm cache; only the base image is present.
+ * One file of about 450 lines on purpose: a measurement script read top to bottom, whose steps
+ * and Markdown report share its figures.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { dockerClient } from '@todo/scripts/lib/docker.mjs';
+import {
+  createLog,
+  createRunner,
+  envFileText,
+  formatDuration,
+  freePort,
+  REPO_ROOT,
+  runScript,
+  secretFile,
+  usageError,
+  waitForHttp,
+} from '@todo/scripts/toolkit';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = REPO_ROOT;
 const DOCKER = process.env.DOCKER || 'docker';
 const OUT = path.join(REPO, 'docs/benchmarks/images.md');
+const log = createLog({ out: process.stderr });
+const runner = createRunner({ log, cwd: REPO });
 
-const HELP = `Usage: node test/containers/bench.mjs [options]
-  --write          write the results to docs/benchmarks/images.md (default: print them)
-  --runs <n>       start-to-ready repetitions per container (default 3)
-  --skip-builds    skip the cold / one-line-change builds (sizes, turbo and start-up only)
-  --dry-run        print the steps, run nothing
-  -h, --help       this text
-Needs a Docker engine; builds the stand-in base images when missing.`;
+/** @type {import('@todo/scripts/lib/args.mjs').CliSpec} */
+const CLI = {
+  name: 'bench:images',
+  summary: 'image figures for docs/benchmarks/images.md: sizes, builds, turbo cache, start-to-ready',
+  usage: 'node test/containers/bench.mjs [options]',
+  options: {
+    write: {
+      type: 'boolean',
+      description: 'write the results to docs/benchmarks/images.md (default: print them)',
+    },
+    runs: {
+      type: 'string',
+      placeholder: 'n',
+      default: '3',
+      description: 'start-to-ready repetitions per container',
+    },
+    'skip-builds': {
+      type: 'boolean',
+      description: 'skip the cold / one-line-change builds (sizes, turbo and start-up only)',
+    },
+  },
+  needs: 'a Docker engine; builds the stand-in base images when missing.',
+  logTo: 'stderr',
+};
 
-/** @param {string[]} argv */
-function parseArgs(argv) {
-  const o = { write: false, runs: 3, skipBuilds: false, dryRun: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--write') o.write = true;
-    else if (a === '--skip-builds') o.skipBuilds = true;
-    else if (a === '--dry-run') o.dryRun = true;
-    else if (a === '-h' || a === '--help') o.help = true;
-    else if (a === '--runs') o.runs = Number(argv[++i]);
-    else throw new Error(`unknown option ${a} (see --help)`);
-  }
-  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs needs a positive integer');
-  return o;
+/** @param {ReturnType<typeof import('@todo/scripts/lib/args.mjs').parseCli>} cli */
+function options(cli) {
+  const runs = Number(cli.values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw usageError('--runs needs a positive integer');
+  return {
+    write: Boolean(cli.values.write),
+    runs,
+    skipBuilds: Boolean(cli.values['skip-builds']),
+    dryRun: cli.dryRun,
+  };
 }
 
 /**
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, echo?: boolean }} [opts]
- * @returns {Promise<{ code: number, stdout: string, stderr: string, ms: number }>}
  */
 function sh(cmd, args, opts = {}) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: opts.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (opts.echo) process.stderr.write(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (opts.echo) process.stderr.write(d);
-    });
-    child.on('error', (e) =>
-      resolve({ code: 127, stdout, stderr: stderr + e.message, ms: performance.now() - started }),
-    );
-    child.on('close', (code) =>
-      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started }),
-    );
-  });
+  const { echo, ...o } = opts;
+  return runner.run(cmd, args, { ...o, stream: Boolean(echo) });
 }
 
 /**
@@ -83,34 +92,15 @@ function sh(cmd, args, opts = {}) {
  */
 async function must(cmd, args, opts) {
   const r = await sh(cmd, args, opts);
-  if (r.code !== 0)
+  if (!r.ok)
     throw new Error(
-      `${cmd} ${args.slice(0, 3).join(' ')}… failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`,
+      `${cmd} ${args.slice(0, 3).join(' ')}… failed (exit ${r.exitCode}):\n${r.stderr.slice(-3000)}`,
     );
   return r;
 }
 
-/**
- * @template T
- * @param {string} name
- * @param {() => Promise<T>} fn
- * @returns {Promise<T>}
- */
-async function step(name, fn) {
-  const t = performance.now();
-  process.stderr.write(`▸ ${name}\n`);
-  const r = await fn();
-  process.stderr.write(`✔ ${name} (${fmtMs(performance.now() - t)})\n`);
-  return r;
-}
-
-/** @param {number} ms */
-const fmtMs = (ms) =>
-  ms < 1000
-    ? `${Math.round(ms)} ms`
-    : ms < 120_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${(ms / 60_000).toFixed(1)} min`;
+const step = log.step;
+const fmtMs = formatDuration;
 /** @param {number} b */
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 /** @param {number[]} xs */
@@ -128,33 +118,13 @@ async function imageSize(ref) {
 
 /** @param {string} ref */
 async function imageExists(ref) {
-  return (await sh(DOCKER, ['image', 'inspect', ref])).code === 0;
+  return (await sh(DOCKER, ['image', 'inspect', ref])).ok;
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** @param {Record<string, string>} vars */
+/** A 0600 env file for `docker run --env-file`. @param {Record<string, string>} vars */
 function envFile(vars) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-bench-env-'));
-  const file = path.join(dir, 'env');
-  fs.writeFileSync(
-    file,
-    `${Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-    { mode: 0o600 },
-  );
-  return { file, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const { file, remove } = secretFile('env', envFileText(vars));
+  return { file, done: remove };
 }
 
 /**
@@ -184,15 +154,13 @@ async function startToReady(o) {
   } finally {
     env.done();
   }
-  while (performance.now() - started < 60_000) {
-    try {
-      const res = await fetch(o.url, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const ready = await waitForHttp(o.url, {
+    timeoutMs: 60_000,
+    intervalMs: 25,
+    requestTimeoutMs: 1000,
+    accept: (status) => status === 200,
+  });
+  if (ready.ok) return performance.now() - started;
   const logs = await sh(DOCKER, ['logs', '--tail', '30', o.name]);
   throw new Error(`${o.name} not ready in 60 s:\n${logs.stdout}${logs.stderr}`);
 }
@@ -222,29 +190,19 @@ async function buildArgs() {
   ).version;
   const node =
     process.env.NODE_IMAGE ||
-    ((await imageExists('node:24-bookworm-slim'))
-      ? 'node:24-bookworm-slim'
-      : 'todo-local/node:24-bookworm-slim');
+    ((await imageExists(IMAGES.node.official)) ? IMAGES.node.official : IMAGES.node.standIn);
   return { NODE_IMAGE: node, PNPM_VERSION: pnpm, TURBO_VERSION: turbo };
 }
 
-/** Which BuildKit-capable client to use (same rule as scripts/lib/docker.mjs). */
+/** Which BuildKit-capable client to use: the image scripts' own rule. */
 async function builderBin() {
-  for (const bin of [DOCKER, '/usr/bin/docker']) {
-    if ((await sh(bin, ['buildx', 'version'])).code === 0) return bin;
-    const v = (await sh(bin, ['version', '--format', '{{.Client.Version}}'])).stdout.trim();
-    if (Number(v.split('.')[0]) > 0 && Number(v.split('.')[0]) < 23) return bin;
-  }
-  throw new Error('no docker client with BuildKit (see scripts/lib/docker.mjs)');
+  return (await dockerClient(runner, DOCKER).resolveBuilder()).bin;
 }
 
 /** Copies the working tree (tracked + untracked, not ignored files) to a temporary folder. */
-function copyWorkTree() {
+async function copyWorkTree() {
   const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-bench-tree-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: REPO,
-  })
-    .toString()
+  const files = (await must('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).stdout
     .split('\0')
     .filter((f) => f && fs.existsSync(path.join(REPO, f)));
   for (const f of files) {
@@ -256,11 +214,11 @@ function copyWorkTree() {
 }
 
 /**
- * One docker build in the copy; cache mounts renamed to `ns`.
- * @param {string} tree @param {'backend' | 'frontend'} app @param {Record<string, string>} args
- * @param {string} ns @param {string} tag @param {boolean} noCache
+ * One docker build in the copy `tree`; cache mounts renamed to `ns`; `args`: build arguments.
+ * @param {{ tree: string, app: 'backend' | 'frontend', args: Record<string, string>, ns: string, noCache: boolean }} o
  */
-async function buildInCopy(tree, app, args, ns, tag, noCache) {
+async function buildInCopy({ tree, app, args, ns, noCache }) {
+  const tag = `todo-bench-${app}:${ns}`;
   const src = fs.readFileSync(path.join(tree, 'apps', app, 'Dockerfile'), 'utf8');
   const dockerfile = path.join(tree, `.bench-${app}.Dockerfile`);
   fs.writeFileSync(dockerfile, src.replaceAll('id=todo-', `id=${ns}-`));
@@ -302,19 +260,15 @@ async function turboTwice(tree) {
   };
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  if (o.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
+/** @param {ReturnType<typeof options>} o */
+async function main(o) {
   if (o.dryRun) {
     process.stdout.write(
       'would: ensure base images; build both images via scripts/image.mjs; cold + one-line-change builds in a temp copy; turbo image twice; start-to-ready runs\n',
     );
     return;
   }
-  if ((await sh(DOCKER, ['version', '--format', '{{.Server.Version}}'])).code !== 0)
+  if ((await sh(DOCKER, ['version', '--format', '{{.Server.Version}}'])).ok === false)
     throw new Error('no Docker engine answers: start one first');
   const m = await machine();
   await step('base images', () => must(process.execPath, ['scripts/base-images.mjs', '--no-pull']));
@@ -352,16 +306,16 @@ async function main() {
       builds = { cold: {} };
       for (const app of /** @type {const} */ (['backend', 'frontend'])) {
         builds.cold[app] = await step(`cold build ${app}`, () =>
-          buildInCopy(tree, app, args, ns, `todo-bench-${app}:${ns}`, true),
+          buildInCopy({ tree, app, args, ns, noCache: true }),
         );
       }
       builds.noChange = await step('backend rebuild, nothing changed (docker layer cache)', () =>
-        buildInCopy(tree, 'backend', args, ns, `todo-bench-backend:${ns}`, false),
+        buildInCopy({ tree, app: 'backend', args, ns, noCache: false }),
       );
       const server = path.join(tree, 'apps/backend/src/server.ts');
       fs.appendFileSync(server, `// bench: a one-line change ${ns}\n`);
       builds.change = await step('backend rebuild after a one-line change', () =>
-        buildInCopy(tree, 'backend', args, ns, `todo-bench-backend:${ns}`, false),
+        buildInCopy({ tree, app: 'backend', args, ns, noCache: false }),
       );
     } finally {
       fs.rmSync(tree, { recursive: true, force: true });
@@ -387,7 +341,7 @@ async function main() {
         env.file,
         '--tmpfs',
         '/var/lib/postgresql/data:uid=999,gid=999,mode=0700',
-        'todo-local/postgres:15-bookworm',
+        IMAGES.postgres.standIn,
         'postgres',
         '-p',
         String(pgPort),
@@ -401,10 +355,7 @@ async function main() {
     const t = { backend: [], frontend: [] };
     try {
       for (let i = 0; i < 100; i++) {
-        if (
-          (await sh(DOCKER, ['exec', pgName, 'pg_isready', '-h', '127.0.0.1', '-p', String(pgPort)])).code ===
-          0
-        )
+        if ((await sh(DOCKER, ['exec', pgName, 'pg_isready', '-h', '127.0.0.1', '-p', String(pgPort)])).ok)
           break;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -524,7 +475,4 @@ async function main() {
   process.stdout.write(text);
 }
 
-main().catch((e) => {
-  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+await runScript(CLI, ({ cli }) => main(options(cli)));

@@ -3,11 +3,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { IMAGE_CLI, imageOptions, repositoryOf } from '@todo/scripts/lib/app-image.mjs';
+import { parseCli } from '@todo/scripts/lib/args.mjs';
+import { BASE_IMAGES_CLI, baseImageOptions } from '@todo/scripts/lib/base-images/cli.mjs';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { pickVersion } from '@todo/scripts/lib/base-images/npm.mjs';
+import { addUser } from '@todo/scripts/lib/base-images/rootfs.mjs';
+import { contextCopySources, contextFilter, listFiles, sha256 } from '@todo/scripts/lib/content-hash.mjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addUser, parseArgs as parseBaseArgs, pickVersion } from '../../scripts/base-images.mjs';
-import { parseArgs as parseImageArgs, repositoryOf } from '../../scripts/image.mjs';
-import { contextCopySources, contextFilter, listFiles, sha256 } from '../../scripts/lib/content-hash.mjs';
+import YAML from 'yaml';
 import { REPO_ROOT, run } from './lib.js';
+
+/** scripts/image.mjs's options for a command line and a configuration (null for --help). */
+const parseImageArgs = (argv: string[], env: Record<string, string>) => {
+  const cli = parseCli(IMAGE_CLI, argv);
+  return cli.help ? null : imageOptions(cli, env);
+};
+/** scripts/base-images.mjs's options for a command line (null for --help). */
+const parseBaseArgs = (argv: string[]) => {
+  const cli = parseCli(BASE_IMAGES_CLI, argv);
+  return cli.help ? null : baseImageOptions(cli);
+};
 
 const tmpDirs: string[] = [];
 const tmp = () => {
@@ -27,7 +43,8 @@ describe('build context filter (.dockerignore of the repository)', () => {
     'pnpm-lock.yaml',
     'pnpm-workspace.yaml',
     'turbo.json',
-    'tsconfig.base.json',
+    'packages/tsconfig/base.json',
+    'packages/contracts/src/index.ts',
     'apps/backend/package.json',
     'apps/backend/src/server.ts',
     'apps/backend/build.mjs',
@@ -78,9 +95,32 @@ describe('contextCopySources', () => {
     expect(contextCopySources(text)).toEqual(['a.txt', 'b.txt', 'c.tar', 'tsconfig.base.json']);
   });
 
-  it('finds what the app Dockerfiles copy besides the pruned workspace', () => {
-    const backend = fs.readFileSync(path.join(REPO_ROOT, 'apps/backend/Dockerfile'), 'utf8');
-    expect(contextCopySources(backend)).toEqual(['tsconfig.base.json']);
+  it('the app Dockerfiles copy nothing besides the pruned workspace (the shared config is a package)', () => {
+    for (const app of ['backend', 'frontend']) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
+      expect(contextCopySources(text), app).toEqual([]);
+    }
+  });
+});
+
+describe('the app Dockerfiles', () => {
+  const workspaceStages = (app: string) => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
+    const start = text.indexOf('# ── workspace stages');
+    const end = text.indexOf('# ── end of the workspace stages');
+    expect(start, app).toBeGreaterThan(0);
+    expect(end, app).toBeGreaterThan(start);
+    return { text, stages: text.slice(start, end) };
+  };
+
+  it('share the workspace stages word for word (Docker has no include)', () => {
+    const backend = workspaceStages('backend');
+    const frontend = workspaceStages('frontend');
+    expect(frontend.stages).toBe(backend.stages);
+    // the only difference the stages see is the app they prune for
+    expect(backend.text).toMatch(/^ARG APP=backend$/m);
+    expect(frontend.text).toMatch(/^ARG APP=frontend$/m);
+    expect(backend.stages).toMatch(/RUN turbo prune "\$\{APP\}" --docker/);
   });
 });
 
@@ -111,7 +151,7 @@ describe('scripts/image.mjs arguments', () => {
   });
 
   it('rejects a missing or unknown app and unknown options with a hint', () => {
-    expect(() => parseImageArgs([], {})).toThrow(/which app/);
+    expect(() => parseImageArgs([], {})).toThrow(/missing argument <app>/);
     expect(() => parseImageArgs(['db'], {})).toThrow(/unknown app "db"/);
     expect(() => parseImageArgs(['backend', '--nope'], {})).toThrow(/unknown option --nope/);
   });
@@ -135,7 +175,7 @@ describe('scripts/image.mjs arguments', () => {
           env: { ...process.env, DOTENV_PATH: path.join(dir, '.env'), IMAGE_REPOSITORY_PREFIX: '' },
         },
       );
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout.trim()).toMatch(/^from-dotenv\/todo-frontend:[0-9a-f]{12}$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -150,7 +190,7 @@ describe('scripts/image.mjs arguments', () => {
       'backend',
       '--dry-run',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/would (build|write)|already in the engine/);
     expect(r.stdout.trim()).toMatch(/^todo-backend:[0-9a-f]{12}$/);
     expect(fs.existsSync(tagFile) ? fs.readFileSync(tagFile, 'utf8') : null).toBe(before);
@@ -159,13 +199,23 @@ describe('scripts/image.mjs arguments', () => {
   it('--print gives the same reference twice (the hash is stable)', async () => {
     const a = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
     const b = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), 'frontend', '--print']);
-    expect(a.code, a.stderr).toBe(0);
+    expect(a.exitCode, a.stderr).toBe(0);
     expect(a.stdout.trim()).toMatch(/^todo-frontend:[0-9a-f]{12}$/);
     expect(b.stdout).toBe(a.stdout);
   });
 });
 
 describe('scripts/base-images.mjs helpers', () => {
+  it("builds the PostgreSQL stand-in with the major version of the chart's default image", () => {
+    const values = YAML.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'charts/todo-postgres/values.yaml'), 'utf8'),
+    );
+    const chartMajor = Number.parseInt(String(values.image.tag), 10);
+    expect(`${values.image.repository}:${values.image.tag}`).toBe(IMAGES.postgres.official);
+    expect(chartMajor).toBe(IMAGES.postgres.major);
+    expect(IMAGES.postgres.standIn).toMatch(new RegExp(`:${IMAGES.postgres.major}-`));
+  });
+
   it('picks the highest version in a range', () => {
     const versions = ['23.9.0', '24.2.0', '24.10.1', '24.9.9', '25.0.0', '24.10.0-rc.1'];
     expect(pickVersion(versions, '24')).toBe('24.10.1');

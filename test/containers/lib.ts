@@ -1,109 +1,59 @@
 // Helpers for the container suites: Docker availability (skip loudly, or fail under CI),
-// containers with secrets passed through 0600 env files (never on a command line), free
-// loopback ports, waiting for health, and cleanup.
-import { execFile, spawn } from 'node:child_process';
+// containers with secrets passed through 0600 env files (never on a command line), waiting for
+// health, and cleanup. Processes, ports and HTTP waits come from the scripts' toolkit.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { IMAGES } from '@todo/scripts/lib/base-images/images.mjs';
+import { setting } from '@todo/scripts/lib/settings.mjs';
+import {
+  createRunner,
+  envFileText,
+  freePort,
+  REPO_ROOT,
+  secretFile,
+  waitForHttp,
+} from '@todo/scripts/toolkit';
 
-const execFileP = promisify(execFile);
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DOCKER = process.env.DOCKER || 'docker';
-export const NODE_STAND_IN = 'todo-local/node:24-bookworm-slim';
-export const POSTGRES_STAND_IN = 'todo-local/postgres:15-bookworm';
+export { freePort, REPO_ROOT };
+export const DOCKER = process.env.DOCKER || (setting('DOCKER').default as string);
+export const NODE_STAND_IN = IMAGES.node.standIn;
+export const POSTGRES_STAND_IN = IMAGES.postgres.standIn;
 
 /** Docker must be there under CI=true (or REQUIRE_DOCKER=1); elsewhere the suites skip loudly. */
 export const dockerRequired = process.env.CI === 'true' || process.env.REQUIRE_DOCKER === '1';
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const runner = createRunner({ cwd: REPO_ROOT });
 
 /** Runs a command without a shell; never throws for a non-zero exit. */
-export async function run(
+export function run(
   cmd: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd: opts.cwd ?? REPO_ROOT,
-      env: opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          stderr += `\n[killed after ${opts.timeoutMs} ms]`;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs)
-      : undefined;
-    child.on('error', (e) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` });
-    });
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+) {
+  return runner.run(cmd, args, opts);
 }
 
 /** Runs a command, streaming its output to this process's stderr (for long builds). */
-export async function runStreaming(
+export function runStreaming(
   cmd: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      process.stderr.write(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      process.stderr.write(d);
-    });
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+) {
+  return runner.run(cmd, args, { ...opts, stream: true });
 }
 
-export async function docker(args: string[], timeoutMs = 120_000): Promise<Run> {
-  return run(DOCKER, args, { timeoutMs });
+export function docker(args: string[], timeoutMs = 120_000) {
+  return runner.run(DOCKER, args, { timeoutMs });
 }
 
 /** Whether a Docker engine answers; the reason when it does not. */
 export async function dockerStatus(): Promise<{ ok: boolean; reason: string }> {
-  try {
-    const { stdout } = await execFileP(DOCKER, ['version', '--format', '{{.Server.Version}}'], {
-      timeout: 20_000,
-    });
-    return {
-      ok: stdout.trim() !== '',
-      reason: stdout.trim() ? '' : 'docker version printed no server version',
-    };
-  } catch (e) {
-    return { ok: false, reason: (e as Error).message.split('\n')[0] ?? 'docker not found' };
-  }
+  const r = await docker(['version', '--format', '{{.Server.Version}}'], 20_000);
+  if (!r.ok) return { ok: false, reason: r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}` };
+  return {
+    ok: r.stdout.trim() !== '',
+    reason: r.stdout.trim() ? '' : 'docker version printed no server version',
+  };
 }
 
 /** Prints a loud notice that a suite is skipped (outside CI, without Docker). */
@@ -124,40 +74,18 @@ export function uniqueName(kind: string): string {
   return `todo-ct-${process.pid}-${randomBytes(3).toString('hex')}-${kind}`;
 }
 
-/** A free TCP port on 127.0.0.1 (asked from the kernel). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Writes KEY=value lines to a fresh 0600 file for `docker run --env-file`; returns its path. */
+/** A fresh 0600 file of KEY=value lines for `docker run --env-file`; returns its path. */
 export function envFile(vars: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-ct-env-'));
-  fs.chmodSync(dir, 0o700);
-  const file = path.join(dir, 'env');
-  for (const [k, v] of Object.entries(vars)) {
-    if (/[\r\n]/.test(v)) throw new Error(`env value of ${k} holds a newline`);
-  }
-  fs.writeFileSync(
-    file,
-    `${Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-    { mode: 0o600 },
-  );
+  const { file, remove } = secretFile('env', envFileText(vars));
+  envFiles.set(file, remove);
   return file;
 }
 
+const envFiles = new Map<string, () => void>();
+
 export function removeEnvFile(file: string): void {
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  envFiles.get(file)?.();
+  envFiles.delete(file);
 }
 
 export interface ContainerSpec {
@@ -187,7 +115,7 @@ export async function startContainer(spec: ContainerSpec): Promise<{ id: string;
     args.push(...(spec.args ?? []), spec.image, ...(spec.command ?? []));
     const startedAt = performance.now();
     const r = await docker(args);
-    if (r.code !== 0) throw new Error(`docker run ${spec.name} failed: ${r.stderr.trim()}`);
+    if (!r.ok) throw new Error(`docker run ${spec.name} failed: ${r.stderr.trim()}`);
     return { id: r.stdout.trim(), startedAt };
   } finally {
     removeEnvFile(file);
@@ -208,29 +136,30 @@ export async function isRunning(name: string): Promise<boolean> {
   return r.stdout.trim() === 'true';
 }
 
-/** Polls `url` until it answers `expect` (default 200); returns the time it took in ms. */
-export async function waitForHttp(
+/**
+ * Waits until `url` answers `expect` (default 200) while the container keeps running; returns the
+ * milliseconds since `since` (default: now). Throws with the container's last log lines.
+ */
+export async function waitForContainerHttp(
   url: string,
   opts: { timeoutMs?: number; container?: string; expect?: number; since?: number } = {},
 ): Promise<number> {
   const since = opts.since ?? performance.now();
-  const deadline = performance.now() + (opts.timeoutMs ?? 60_000);
-  let last = '';
-  while (performance.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === (opts.expect ?? 200)) return performance.now() - since;
-      last = `HTTP ${res.status}`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (opts.container && !(await isRunning(opts.container))) {
-      throw new Error(`${opts.container} exited while waiting for ${url}:\n${await logsOf(opts.container)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const logs = opts.container ? `\n${await logsOf(opts.container)}` : '';
-  throw new Error(`${url} not ready after ${opts.timeoutMs ?? 60_000} ms (last: ${last})${logs}`);
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const { container } = opts;
+  const r = await waitForHttp(url, {
+    timeoutMs,
+    intervalMs: 100,
+    requestTimeoutMs: 2_000,
+    accept: (status) => status === (opts.expect ?? 200),
+    check: async () => {
+      if (container && !(await isRunning(container)))
+        throw new Error(`${container} exited while waiting for ${url}:\n${await logsOf(container)}`);
+    },
+  });
+  if (r.ok) return performance.now() - since;
+  const logs = container ? `\n${await logsOf(container)}` : '';
+  throw new Error(`${url} not ready after ${timeoutMs} ms (last: ${r.last})${logs}`);
 }
 
 /** Waits for `pg_isready` inside a PostgreSQL container. */
@@ -238,7 +167,7 @@ export async function waitForPostgres(name: string, port: number, timeoutMs = 60
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     const r = await docker(['exec', name, 'pg_isready', '-h', '127.0.0.1', '-p', String(port)]);
-    if (r.code === 0) return performance.now() - started;
+    if (r.ok) return performance.now() - started;
     if (!(await isRunning(name))) throw new Error(`${name} exited:\n${await logsOf(name)}`);
     await new Promise((res) => setTimeout(res, 250));
   }
@@ -248,8 +177,8 @@ export async function waitForPostgres(name: string, port: number, timeoutMs = 60
 /** Builds an app image through scripts/image.mjs; returns the reference it printed. */
 export async function buildAppImage(app: 'backend' | 'frontend'): Promise<string> {
   const r = await runStreaming(process.execPath, [path.join(REPO_ROOT, 'scripts/image.mjs'), app, '--quiet']);
-  if (r.code !== 0)
-    throw new Error(`scripts/image.mjs ${app} failed (exit ${r.code}):\n${r.stderr.slice(-4000)}`);
+  if (!r.ok)
+    throw new Error(`scripts/image.mjs ${app} failed (exit ${r.exitCode}):\n${r.stderr.slice(-4000)}`);
   const ref = r.stdout.trim().split('\n').at(-1) ?? '';
   if (!new RegExp(`^todo-${app}:[0-9a-f]{12}$`).test(ref.replace(/^.*\//, ''))) {
     throw new Error(`scripts/image.mjs ${app} printed no image reference: ${r.stdout}`);
@@ -262,13 +191,13 @@ export async function ensureBaseImages(only?: 'node' | 'postgres'): Promise<void
   const args = [path.join(REPO_ROOT, 'scripts/base-images.mjs'), '--no-pull'];
   if (only) args.push('--only', only);
   const r = await runStreaming(process.execPath, args);
-  if (r.code !== 0)
-    throw new Error(`scripts/base-images.mjs failed (exit ${r.code}):\n${r.stderr.slice(-4000)}`);
+  if (!r.ok)
+    throw new Error(`scripts/base-images.mjs failed (exit ${r.exitCode}):\n${r.stderr.slice(-4000)}`);
 }
 
 export async function imageSize(ref: string): Promise<number> {
   const r = await docker(['image', 'inspect', '--format', '{{.Size}}', ref]);
-  if (r.code !== 0) throw new Error(`no image ${ref}: ${r.stderr}`);
+  if (!r.ok) throw new Error(`no image ${ref}: ${r.stderr}`);
   return Number(r.stdout.trim());
 }
 
@@ -277,7 +206,7 @@ export async function historyOf(
   ref: string,
 ): Promise<Array<{ id: string; createdBy: string; size: number }>> {
   const r = await docker(['history', '--no-trunc', '--human=false', '--format', '{{json .}}', ref]);
-  if (r.code !== 0) throw new Error(`docker history ${ref}: ${r.stderr}`);
+  if (!r.ok) throw new Error(`docker history ${ref}: ${r.stderr}`);
   return r.stdout
     .trim()
     .split('\n')

@@ -3,114 +3,55 @@
 // - otherwise: the BUILT backend (apps/backend/dist/server.js, in-memory PGlite, production mode, random
 //   auth secret passed through the environment) and the BUILT frontend (apps/frontend, BACKEND_URL pointing
 //   at that backend) on free loopback ports. Nothing is built here: run `pnpm turbo build` first.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, REPO_ROOT, startService, waitForHttp } from '@todo/scripts/toolkit';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test/test-results');
 export const SCREENSHOT_DIR = path.join(RESULTS_DIR, 'screenshots');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** A server this harness started (the toolkit's service: its own process group, its last output). */
+export type Managed = ReturnType<typeof startService>;
 
-export async function waitForHttp(url: string, timeoutMs: number, proc?: Managed): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (proc && proc.child.exitCode !== null)
-      throw new Error(
-        `${proc.name} exited with code ${proc.child.exitCode} before ${url} answered:\n${proc.log()}`,
-      );
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms (${last})${proc ? `\n${proc.log()}` : ''}`);
+/** Waits for a 2xx from `url`; gives up early, with its output, when `proc` exits first. */
+async function waitForOk(url: string, timeoutMs: number, proc?: Managed): Promise<void> {
+  const r = await waitForHttp(url, {
+    timeoutMs,
+    requestTimeoutMs: 2000,
+    accept: (status) => status >= 200 && status < 300,
+    check: () => {
+      if (proc?.exited())
+        throw new Error(
+          `${proc.name} exited with code ${proc.child.exitCode} before ${url} answered:\n${proc.log()}`,
+        );
+    },
+  });
+  if (!r.ok)
+    throw new Error(
+      `${url} did not answer within ${timeoutMs} ms (${r.last})${proc ? `\n${proc.log()}` : ''}`,
+    );
 }
 
 /** Any answer but a gateway error means the proxy reaches the backend (401 for a visitor is fine). */
 export async function waitForBackendThroughProxy(baseUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${baseUrl}/api/assistant`, { signal: AbortSignal.timeout(5000) });
-      if (![502, 503, 504].includes(res.status)) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${baseUrl} did not reach its backend within ${timeoutMs} ms (${last})`);
-}
-
-export interface Managed {
-  name: string;
-  child: ChildProcess;
-  log: () => string;
-  stop: () => Promise<void>;
+  const r = await waitForHttp(`${baseUrl}/api/assistant`, {
+    timeoutMs,
+    intervalMs: 500,
+    accept: (status) => ![502, 503, 504].includes(status),
+  });
+  if (!r.ok) throw new Error(`${baseUrl} did not reach its backend within ${timeoutMs} ms (${r.last})`);
 }
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Managed {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return {
-    name,
-    child,
-    log: () => `--- ${name} output ---\n${output}`,
-    stop: async () => {
-      if (child.exitCode !== null || child.pid === undefined) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM'); // the process group: start.mjs and the Next.js server it runs
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return startService(name, process.execPath, args, { env, cwd });
 }
 
 export interface Deployment {
   baseUrl: string;
+  /** The backend's own address, when this harness started it (the API's other door). */
+  backendUrl?: string;
   /** Set when this harness started the apps itself (so tests may stop the backend). */
   backend?: Managed;
   frontend?: Managed;
@@ -127,7 +68,7 @@ export async function deployment(): Promise<Deployment> {
   if (given) {
     const baseUrl = given.replace(/\/+$/, '');
     // a deployment that just started: wait until the frontend answers and reaches its backend
-    await waitForHttp(`${baseUrl}/api/healthz`, 120_000);
+    await waitForOk(`${baseUrl}/api/healthz`, 120_000);
     await waitForBackendThroughProxy(baseUrl, 120_000);
     return { baseUrl, stop: async () => {} };
   }
@@ -176,14 +117,20 @@ export async function deployment(): Promise<Deployment> {
     await Promise.all([frontend.stop(), backend.stop()]);
   };
   try {
-    await waitForHttp(`http://127.0.0.1:${backendPort}/health`, 60_000, backend);
-    await waitForHttp(`http://127.0.0.1:${frontendPort}/api/healthz`, 60_000, frontend);
+    await waitForOk(`http://127.0.0.1:${backendPort}/health`, 60_000, backend);
+    await waitForOk(`http://127.0.0.1:${frontendPort}/api/healthz`, 60_000, frontend);
     await waitForBackendThroughProxy(`http://127.0.0.1:${frontendPort}`, 30_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${frontendPort}`, backend, frontend, stop };
+  return {
+    baseUrl: `http://127.0.0.1:${frontendPort}`,
+    backendUrl: `http://127.0.0.1:${backendPort}`,
+    backend,
+    frontend,
+    stop,
+  };
 }
 
 export type BrowserStatus = { ok: true; path: string } | { ok: false; reason: string };

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SETTINGS } from '@todo/scripts/lib/settings.mjs';
+import { GENERATED } from '@todo/scripts/lib/settings-docs.mjs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { envExampleVariables, quickStartCommands, readmeConfigVariables } from './readme.js';
@@ -26,6 +28,9 @@ const readPackage = (dir: string): PackageJson => JSON.parse(read(path.join(dir,
 const workspaceDirs = [
   'apps/backend',
   'apps/frontend',
+  'packages/contracts',
+  'packages/tsconfig',
+  'charts/todo-common',
   'charts/todo-postgres',
   'charts/todo-backend',
   'charts/todo-frontend',
@@ -71,7 +76,9 @@ describe('workspace layout', () => {
   });
 
   it('declares every workspace folder and each one is a package', () => {
-    expect(workspace.packages).toEqual(expect.arrayContaining(['apps/*', 'charts/*', 'scripts', 'test']));
+    expect(workspace.packages).toEqual(
+      expect.arrayContaining(['apps/*', 'packages/*', 'charts/*', 'scripts', 'test']),
+    );
     for (const dir of workspaceDirs) {
       expect(existsSync(path.join(root, dir, 'package.json')), `${dir}/package.json`).toBe(true);
       expect(readPackage(dir).private, `${dir} is private`).toBe(true);
@@ -82,9 +89,11 @@ describe('workspace layout', () => {
     const need: Record<string, string[]> = {
       'apps/backend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
       'apps/frontend': ['build', 'dev', 'start', 'test', 'typecheck', 'lint', 'image', 'load'],
-      'charts/todo-postgres': ['deploy'],
-      'charts/todo-backend': ['deploy'],
-      'charts/todo-frontend': ['deploy'],
+      '.': ['deploy', 'deploy:watch', 'logs', 'doctor'],
+      'charts/todo-postgres': ['chart:deps'],
+      'charts/todo-backend': ['chart:deps'],
+      'charts/todo-frontend': ['chart:deps'],
+      'packages/contracts': ['test', 'typecheck', 'lint'],
       scripts: ['test', 'typecheck', 'lint'],
       test: ['test', 'typecheck', 'lint'],
     };
@@ -122,6 +131,27 @@ describe('workspace layout', () => {
     expect(conflicts).toEqual([]);
   });
 
+  it('takes every dependency that several workspaces share from the pnpm catalog', () => {
+    const catalog =
+      (YAML.parse(read('pnpm-workspace.yaml')) as { catalog?: Record<string, string> }).catalog ?? {};
+    const users = new Map<string, string[]>();
+    for (const dir of ['.', ...workspaceDirs]) {
+      const pkg = readPackage(dir);
+      for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+        if (range.startsWith('workspace:')) continue;
+        users.set(name, [...(users.get(name) ?? []), `${dir}=${range}`]);
+      }
+    }
+    const notFromCatalog = [...users]
+      .filter(([, uses]) => uses.length > 1 && uses.some((use) => !use.endsWith('=catalog:')))
+      .map(([name, uses]) => `${name}: ${uses.join(', ')}`);
+    expect(notFromCatalog).toEqual([]);
+    for (const [name, uses] of users) {
+      if (uses.some((use) => use.endsWith('=catalog:')))
+        expect(catalog[name], `catalog entry for ${name}`).toBeTruthy();
+    }
+  });
+
   it("keeps each app chart's appVersion equal to its app's version", () => {
     for (const app of ['backend', 'frontend']) {
       const chart = YAML.parse(read(`charts/todo-${app}/Chart.yaml`)) as { appVersion: string };
@@ -145,5 +175,21 @@ describe('configuration reference', () => {
     expect(
       readmeConfigVariables('## Configuration\n| `PORT` | 8000 |\n| `A_B` | x |\n## Next\n| `NO` | x |'),
     ).toEqual(['A_B', 'PORT']);
+  });
+});
+
+describe('settings registry (scripts/lib/settings.mjs)', () => {
+  it.each(Object.keys(GENERATED))(
+    '%s is what the registry generates (run `node scripts/settings-docs.mjs`)',
+    (file) => {
+      const current = read(file);
+      expect(current).toBe(GENERATED[file as keyof typeof GENERATED](current));
+    },
+  );
+
+  it('names each setting once, and the README documents exactly the registry', () => {
+    const names = SETTINGS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(readmeConfigVariables(read('README.md'))).toEqual([...names].sort());
   });
 });

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchCorpus } from './corpus.js';
 import { openLoop } from './open-loop.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -287,6 +288,8 @@ async function main() {
     };
     console.log(JSON.stringify(results, null, 2));
     writeReport(results);
+    // the offline assistant's accuracy by category (docs/benchmarks/offline-assistant.md)
+    await benchCorpus();
   } finally {
     for (const s of servers) await s.stop();
     await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));

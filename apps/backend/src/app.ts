@@ -12,31 +12,21 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ChatService } from './agent/chat.js';
-import { type SelectedModel, selectModel } from './agent/models.js';
-import { createAuth } from './auth/auth.js';
-import { SessionResolver } from './auth/session.js';
-import type { Config } from './config.js';
-import type { Database } from './db/client.js';
-import { ConversationService } from './domain/conversations.js';
-import { TaskListCache } from './domain/task-list-cache.js';
-import { TaskService } from './domain/tasks.js';
-import { installErrorHandling } from './http/problem.js';
+import { type AppContext, type ContainerOptions, createContainer } from './container.js';
+import { requireUser } from './http/authenticate.js';
+import { answerClientError, installErrorHandling } from './http/problem.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { assistantRoutes } from './routes/assistant.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { chatkitRoutes } from './routes/chatkit.js';
-import type { AppContext } from './routes/context.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes } from './routes/health.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { mcpKeyRoutes } from './routes/mcp-keys.js';
 import { taskRoutes } from './routes/tasks.js';
 
-export interface BuildAppOptions {
-  config: Config;
-  database: Database;
-  authSecret: string;
-  /** Override the model chosen from the environment (tests). */
-  model?: SelectedModel;
+export interface BuildAppOptions extends ContainerOptions {
   /** pino options, or false for silence (tests). */
   logger?: boolean | Record<string, unknown>;
 }
@@ -44,8 +34,9 @@ export interface BuildAppOptions {
 /** Largest request body: far above any valid request, far below anything that could hurt. */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** The HTTP application: Fastify, its plugins, and the route groups on top of the container. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance & { ctx: AppContext }> {
-  const { config, database } = opts;
+  const { config } = opts;
   const app = Fastify({
     logger:
       opts.logger === false
@@ -56,8 +47,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
             ...(typeof opts.logger === 'object' ? opts.logger : {}),
           },
     bodyLimit: BODY_LIMIT,
-    // The backend sits behind the frontend's proxy (ClusterIP, reachable only from it).
-    trustProxy: true,
+    // X-Forwarded-* are believed only from the configured number of proxy hops (see Config).
+    trustProxy: (_address: string, hop: number) => hop < config.trustedProxyHops,
+    // A request whose headers or body never finish arriving is answered 408 and cut off (chat
+    // streams are responses, not requests). Node applies it only when given at creation, and looks
+    // every connectionsCheckingInterval.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
+    },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
@@ -66,6 +65,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     // reuses its sockets) is served, not refused with a bare 503: the pod has already left its
     // Service during SHUTDOWN_DELAY_MS, and a rolling update must not fail a single request.
     return503OnClosing: false,
+    // errors below HTTP (a timeout, a malformed request line) as problem details, like the rest
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   // JSON only: any other body type is a 415 problem rather than a string the schemas reject.
@@ -76,46 +77,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   app.setSerializerCompiler(config.isProduction ? () => (data) => JSON.stringify(data) : serializerCompiler);
   installErrorHandling(app);
 
-  const baseURL = config.betterAuthUrl ?? `http://localhost:${config.port}`;
-  const auth = createAuth({
-    db: database.db,
-    secret: opts.authSecret,
-    baseURL,
-    trustedOrigins: config.trustedOrigins,
-    production: config.isProduction,
-  });
-  const tasks = new TaskService(database.db, new TaskListCache(config.taskListCacheMb * 1024 * 1024));
-  const conversations = new ConversationService(database.db);
-  const model = opts.model ?? selectModel(config);
-  const chat = new ChatService({
-    tasks,
-    conversations,
-    model,
-    maxTurns: config.agentMaxTurns,
-    tracing: config.tracing && model.mode === 'openai',
-  });
-  chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
-  const ctx: AppContext = {
-    config,
-    database,
-    auth,
-    sessions: new SessionResolver(auth),
-    tasks,
-    conversations,
-    chat,
-    model,
-    openStreams: new Set(),
-    shuttingDown: false,
-  };
+  const ctx = createContainer({ ...opts, log: app.log });
+  ctx.chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-request-id', request.id);
-    // A strict CSP for API responses; the /docs page (inline bootstrap script) gets its own.
-    if (!request.url.startsWith('/docs')) {
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    }
-    return payload;
-  });
+  installSecurityHeaders(app);
   await app.register(helmet, {
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
@@ -164,13 +129,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
     configuration: { url: '/openapi.json', title: 'Todo chatbot API' },
   });
 
+  // Open to everyone: health, the assistant's mode, Better Auth itself; /mcp answers 401 its own way.
   await app.register(healthRoutes, { ctx });
+  await app.register(assistantRoutes, { ctx });
   await app.register(authRoutes, { ctx });
-  await app.register(taskRoutes, { ctx });
-  await app.register(conversationRoutes, { ctx });
-  await app.register(chatRoutes, { ctx });
-  await app.register(chatkitRoutes, { ctx });
   await app.register(mcpRoutes, { ctx });
+  // The user routes: one session check for all of them.
+  await app.register(async (userScope) => {
+    requireUser(userScope, ctx.sessions);
+    await userScope.register(taskRoutes, { ctx });
+    await userScope.register(conversationRoutes, { ctx });
+    await userScope.register(chatRoutes, { ctx });
+    await userScope.register(chatkitRoutes, { ctx });
+    await userScope.register(mcpKeyRoutes, { ctx });
+  });
+  await ctx.revocations.start();
+  app.addHook('onClose', async () => ctx.revocations.stop());
 
   return Object.assign(app, { ctx }) as unknown as FastifyInstance & { ctx: AppContext };
 }

@@ -2,10 +2,13 @@ import { buildApp } from './app.js';
 import { resolveAuthSecret } from './auth/secret.js';
 import { ConfigError, loadConfig } from './config.js';
 import { databaseOptions, openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { migrateWhenReachable } from './db/migrate.js';
 
 /**
- * Entry point: config → database → migrations (under an advisory lock) → HTTP server.
+ * Entry point: config → database → HTTP server → migrations (under an advisory lock). The server
+ * listens before the database is known to work, so a database it cannot use (unreachable, a wrong
+ * password, an untrusted certificate) leaves it running but not ready: /ready says why, and the
+ * migrations are tried again until they succeed — no crash loop, no restart needed once it is fixed.
  * Node may be PID 1 in a container, so SIGTERM/SIGINT are handled here: report not ready and keep
  * serving for SHUTDOWN_DELAY_MS, then stop accepting, let in-flight requests and open chat streams
  * finish up to SHUTDOWN_TIMEOUT_MS, close the pool.
@@ -25,9 +28,7 @@ async function main(): Promise<void> {
   }
 
   const database = await openDatabase(databaseOptions(config));
-  await runMigrations(database);
   const app = await buildApp({ config, database, authSecret });
-  app.log.info({ database: database.describe, assistant: app.ctx.model.mode }, 'database migrated');
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  if (await migrateWhenReachable(database, app.log, { stopped: () => shuttingDown })) {
+    app.log.info({ database: database.describe, assistant: app.ctx.model.mode }, 'database migrated');
+  }
 }
 
 main().catch((err) => {

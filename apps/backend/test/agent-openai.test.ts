@@ -92,7 +92,16 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
 
     // the tools the model was offered are exactly the MCP server's tools
     expect(fake.requests[0]?.tools?.map((x) => x.function.name).sort()).toEqual(
-      ['add_task', 'complete_task', 'delete_task', 'list_tasks', 'update_task'].sort(),
+      [
+        'add_task',
+        'complete_task',
+        'complete_tasks',
+        'delete_task',
+        'delete_tasks',
+        'list_tasks',
+        'reopen_task',
+        'update_task',
+      ].sort(),
     );
     expect(fake.requests).toHaveLength(3);
 

@@ -31,8 +31,19 @@ describeEachDb('REST API', (variant) => {
         '/api/tasks/{id}/complete',
         '/api/chat',
         '/health',
+        '/api/mcp-keys',
       ]),
     );
+    // every user route documents its credentials and its 401 (one schema helper, one session check)
+    for (const [route, ops] of Object.entries(
+      spec.paths as Record<string, Record<string, Record<string, unknown>>>,
+    )) {
+      if (!route.startsWith('/api/') || route === '/api/assistant') continue;
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.security, `${method} ${route}`).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
+        expect(op.responses, `${method} ${route}`).toHaveProperty('401');
+      }
+    }
     const docs = await t.app.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
@@ -197,6 +208,26 @@ describeEachDb('REST API', (variant) => {
         expect(seen).toHaveLength(4);
       },
     );
+  });
+
+  it("reads dates in the user's time zone when the chat request names one", async () => {
+    const say = (message: string, timeZone?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/chat',
+        headers: t.auth(token),
+        payload: { message, ...(timeZone ? { timeZone } : {}) },
+      });
+    expect((await say('add call the Tokyo office tomorrow at 9am', 'Asia/Tokyo')).statusCode).toBe(200);
+    const items = (await call('GET', '/api/tasks?q=Tokyo')).json().items;
+    expect(items).toHaveLength(1);
+    // 09:00 in Tokyo (UTC+9, no daylight saving) is 00:00 UTC
+    expect(items[0].dueAt).toMatch(/T00:00:00\.000Z$/);
+    // an unknown zone is ignored (UTC), a malformed one is a 400
+    expect((await say('list my tasks', 'Not/A_Zone')).statusCode).toBe(200);
+    const bad = await say('list my tasks', 'Europe/Berlin; rm -rf');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('validation_error');
   });
 
   it('lists, reads and deletes conversations', async () => {

@@ -1,396 +1,10 @@
+// Bad input through every door of the API: each bad request answers its 4xx problem and writes
+// nothing, on PGlite and PostgreSQL (the requests: cases/bad-requests.ts).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BAD_REQUESTS } from './cases/bad-requests.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { describeEachDb } from './helpers/db.js';
-
-interface BadCase {
-  name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  url: (id: string) => string;
-  body?: unknown;
-  raw?: string;
-  contentType?: string;
-  status: number;
-  code: string;
-}
-
-const long = (n: number) => 'x'.repeat(n);
-const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
-const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-
-const cases: BadCase[] = [
-  // wrong types
-  {
-    name: 'title is a number',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 42 },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'tags is a string',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', tags: 'x' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'priority unknown',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', priority: 'urgent' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'dueAt not a date',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', dueAt: 'friday' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'completed is a string',
-    method: 'PATCH',
-    url: (id) => `/api/tasks/${id}`,
-    body: { completed: 'yes' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'complete body wrong type',
-    method: 'POST',
-    url: (id) => `/api/tasks/${id}/complete`,
-    body: { completed: 1 },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'body is an array',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: [{ title: 'a' }],
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'chat message is an object',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { message: { text: 'hi' } },
-    status: 400,
-    code: 'validation_error',
-  },
-  // missing and unknown fields
-  {
-    name: 'missing title',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: {},
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'blank title',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: '   ' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown field on create',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', userId: 'x' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown field on patch',
-    method: 'PATCH',
-    url: (id) => `/api/tasks/${id}`,
-    body: { id: ZERO_UUID },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'missing completed',
-    method: 'POST',
-    url: (id) => `/api/tasks/${id}/complete`,
-    body: {},
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'missing chat message',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: {},
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown chat field',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { message: 'hi', model: 'gpt-5' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown query parameter',
-    method: 'GET',
-    url: () => '/api/tasks?owner=someone',
-    status: 400,
-    code: 'validation_error',
-  },
-  // oversize strings and arrays
-  {
-    name: 'title 201 chars',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: long(201) },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'description 4001 chars',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', description: long(4001) },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: '11 tags',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'tag 33 chars',
-    method: 'POST',
-    url: () => '/api/tasks',
-    body: { title: 'a', tags: [long(33)] },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'patch title 201 chars',
-    method: 'PATCH',
-    url: (id) => `/api/tasks/${id}`,
-    body: { title: long(201) },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'chat message too long',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { message: long(4001) },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'blank chat message',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { message: '  ' },
-    status: 400,
-    code: 'validation_error',
-  },
-  // invalid JSON and huge bodies
-  {
-    name: 'invalid JSON',
-    method: 'POST',
-    url: () => '/api/tasks',
-    raw: '{"title": ',
-    status: 400,
-    code: 'invalid_json',
-  },
-  {
-    name: 'invalid JSON on chat',
-    method: 'POST',
-    url: () => '/api/chat',
-    raw: 'not json',
-    status: 400,
-    code: 'invalid_json',
-  },
-  {
-    name: 'empty JSON body',
-    method: 'POST',
-    url: () => '/api/tasks',
-    raw: '',
-    status: 400,
-    code: 'invalid_json',
-  },
-  {
-    name: '5 MB body',
-    method: 'POST',
-    url: () => '/api/tasks',
-    raw: JSON.stringify({ title: long(5 * 1024 * 1024) }),
-    status: 413,
-    code: 'payload_too_large',
-  },
-  {
-    name: '5 MB chat body',
-    method: 'POST',
-    url: () => '/api/chat',
-    raw: JSON.stringify({ message: long(5 * 1024 * 1024) }),
-    status: 413,
-    code: 'payload_too_large',
-  },
-  {
-    name: 'text/plain body',
-    method: 'POST',
-    url: () => '/api/tasks',
-    raw: 'title=a',
-    contentType: 'text/plain',
-    status: 415,
-    code: 'unsupported_media_type',
-  },
-  // bad ids
-  {
-    name: 'GET non-uuid id',
-    method: 'GET',
-    url: () => '/api/tasks/123',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'PATCH non-uuid id',
-    method: 'PATCH',
-    url: () => '/api/tasks/abc',
-    body: { title: 'b' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'DELETE sql-ish id',
-    method: 'DELETE',
-    url: () => "/api/tasks/1'%20OR%20'1'='1",
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'complete non-uuid id',
-    method: 'POST',
-    url: () => '/api/tasks/zzz/complete',
-    body: { completed: true },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown uuid',
-    method: 'DELETE',
-    url: () => `/api/tasks/${ZERO_UUID}`,
-    status: 404,
-    code: 'not_found',
-  },
-  {
-    name: 'messages of non-uuid',
-    method: 'GET',
-    url: () => '/api/conversations/nope/messages',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'chat with non-uuid conversation',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { conversationId: 'x', message: 'hi' },
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'chat with unknown conversation',
-    method: 'POST',
-    url: () => '/api/chat',
-    body: { conversationId: ZERO_UUID, message: 'add x' },
-    status: 404,
-    code: 'not_found',
-  },
-  // bad query values and cursors
-  { name: 'limit 0', method: 'GET', url: () => '/api/tasks?limit=0', status: 400, code: 'validation_error' },
-  {
-    name: 'limit 101',
-    method: 'GET',
-    url: () => '/api/tasks?limit=101',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'limit text',
-    method: 'GET',
-    url: () => '/api/tasks?limit=ten',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown sort',
-    method: 'GET',
-    url: () => '/api/tasks?sort=owner',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'unknown status',
-    method: 'GET',
-    url: () => '/api/tasks?status=deleted',
-    status: 400,
-    code: 'validation_error',
-  },
-  {
-    name: 'garbage cursor',
-    method: 'GET',
-    url: () => '/api/tasks?cursor=%%%',
-    status: 400,
-    code: 'invalid_cursor',
-  },
-  {
-    name: 'base64 non-JSON cursor',
-    method: 'GET',
-    url: () => `/api/tasks?cursor=${Buffer.from('hello').toString('base64url')}`,
-    status: 400,
-    code: 'invalid_cursor',
-  },
-  {
-    name: 'cursor of another sort',
-    method: 'GET',
-    url: () =>
-      `/api/tasks?sort=title&cursor=${encode({ s: '-created', v: '2020-01-01T00:00:00.000Z', id: ZERO_UUID })}`,
-    status: 400,
-    code: 'invalid_cursor',
-  },
-  {
-    name: 'cursor with bad id',
-    method: 'GET',
-    url: () =>
-      `/api/tasks?cursor=${encode({ s: '-created', v: '2020-01-01T00:00:00.000Z', id: "x' OR 1=1" })}`,
-    status: 400,
-    code: 'invalid_cursor',
-  },
-  {
-    name: 'cursor with bad date',
-    method: 'GET',
-    url: () => `/api/tasks?cursor=${encode({ s: '-created', v: 'yesterday', id: ZERO_UUID })}`,
-    status: 400,
-    code: 'invalid_cursor',
-  },
-  {
-    name: 'cursor with bad priority',
-    method: 'GET',
-    url: () => `/api/tasks?sort=priority&cursor=${encode({ s: 'priority', v: 7, id: ZERO_UUID })}`,
-    status: 400,
-    code: 'invalid_cursor',
-  },
-];
 
 describeEachDb('bad input', (variant) => {
   let t: TestApp;
@@ -419,7 +33,7 @@ describeEachDb('bad input', (variant) => {
   });
   afterAll(async () => t?.close());
 
-  it.each(cases)('$name → $status $code', async (c) => {
+  it.each(BAD_REQUESTS)('$name → $status $code', async (c) => {
     const before = await counts();
     const res = await t.app.inject({
       method: c.method,
@@ -445,7 +59,36 @@ describeEachDb('bad input', (variant) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('MCP tools answer a NUL with a validation error, never SQL or ids', async () => {
+    const key = await t.mcpKey(token);
+    const { userId } = await t.signUp();
+    const before = await counts();
+    for (const args of [
+      { title: 'a\u0000b' },
+      { title: 'a', tags: ['\u0000'] },
+      { title: 'a', dueAt: '0000-01-01T00:00:00Z' },
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
+        payload: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'add_task', arguments: args },
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().result?.isError ?? Boolean(res.json().error)).toBe(true);
+      expect(res.body).not.toMatch(/insert into|"tasks"|syntax|0x00|invalid byte/i);
+      expect(res.body).not.toContain(userId);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('MCP tools reject bad arguments without writing', async () => {
+    const key = await t.mcpKey(token);
     const before = await counts();
     for (const [name, args] of [
       ['add_task', { title: '' }],
@@ -457,7 +100,7 @@ describeEachDb('bad input', (variant) => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/mcp',
-        headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
         payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
       });
       expect(res.statusCode).toBe(200);

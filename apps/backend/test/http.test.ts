@@ -68,9 +68,11 @@ describeEachDb('over real HTTP', (variant) => {
     expect(msgs.items).toHaveLength(14);
   });
 
-  it('an MCP client with a bearer token uses the tools over Streamable HTTP', async () => {
+  it('an MCP client with an MCP key uses the tools over Streamable HTTP', async () => {
+    const key = await t.mcpKey(token);
+    expect(key).toMatch(/^todo_mcp_/);
     const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
     });
     const client = new Client({ name: 'test-client', version: '1.0.0' });
     await client.connect(transport);
@@ -78,8 +80,11 @@ describeEachDb('over real HTTP', (variant) => {
     expect(tools.map((x) => x.name).sort()).toEqual([
       'add_task',
       'complete_task',
+      'complete_tasks',
       'delete_task',
+      'delete_tasks',
       'list_tasks',
+      'reopen_task',
       'update_task',
     ]);
     const add = tools.find((x) => x.name === 'add_task');
@@ -105,6 +110,83 @@ describeEachDb('over real HTTP', (variant) => {
     const deleted = await client.callTool({ name: 'delete_task', arguments: { id: out.task.id } });
     expect(deleted.structuredContent).toMatchObject({ ok: true, summary: 'Deleted “from MCP”' });
     await client.close();
+  });
+
+  it('streams and MCP answers carry the same security headers as every other answer', async () => {
+    const plain = await fetch(`${base}/health`);
+    const stream = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'hello' }),
+    });
+    await stream.text();
+    const key = await t.mcpKey(token);
+    const mcp = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    await mcp.text();
+    for (const name of [
+      'content-security-policy',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+    ]) {
+      expect(plain.headers.get(name), name).toBeTruthy();
+      expect(stream.headers.get(name), `chat stream: ${name}`).toBe(plain.headers.get(name));
+      expect(mcp.headers.get(name), `mcp: ${name}`).toBe(plain.headers.get(name));
+    }
+    expect(stream.headers.get('x-request-id')).toBeTruthy();
+    expect(mcp.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('gives the API reference page a CSP that allows exactly its own scripts', async () => {
+    const res = await fetch(`${base}/docs/`);
+    const html = await res.text();
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline'; script");
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(html).toContain('<script');
+  });
+
+  it('answers a malformed Host header on the auth routes with a 4xx, not a 500', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/api/auth/get-session`, { headers: { host: 'exa mple:99999' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBeLessThan(500);
+  });
+
+  it('pages a conversation’s messages, newest page first', async () => {
+    let id: string | undefined;
+    for (let i = 0; i < 3; i++) id = (await chat(`add paging ${i}`, id)).conversationId;
+    const page = async (query: string) =>
+      (await (
+        await fetch(`${base}/api/conversations/${id}/messages?${query}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { items: { content: string }[]; nextBefore: string | null };
+    const newest = await page('limit=4');
+    expect(newest.items.map((m) => m.content)).toEqual([
+      'add paging 1',
+      expect.stringContaining('paging 1'),
+      'add paging 2',
+      expect.stringContaining('paging 2'),
+    ]);
+    const older = await page(`limit=4&before=${newest.nextBefore}`);
+    expect(older.items.map((m) => m.content)).toEqual(['add paging 0', expect.stringContaining('paging 0')]);
+    expect(older.nextBefore).toBeNull();
   });
 
   it('an MCP client without a valid token is refused', async () => {

@@ -21,13 +21,20 @@ describeEachDb('isolation between users', (variant) => {
       ...(r.payload ? { payload: r.payload } : {}),
     });
 
-  const mcp = (token: string, name: string, args: Record<string, unknown>) =>
-    t.app.inject({
+  const mcpKeys = new Map<string, string>();
+  const mcp = async (token: string, name: string, args: Record<string, unknown>) => {
+    let key = mcpKeys.get(token);
+    if (!key) {
+      key = await t.mcpKey(token);
+      mcpKeys.set(token, key);
+    }
+    return t.app.inject({
       method: 'POST',
       url: '/mcp',
-      headers: { ...t.auth(token), accept: 'application/json, text/event-stream' },
+      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
       payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
     });
+  };
 
   beforeAll(async () => {
     t = await createTestApp(variant);
@@ -94,6 +101,7 @@ describeEachDb('isolation between users', (variant) => {
       ['complete_task', () => ({ id: taskA.id })],
       ['update_task', () => ({ id: taskA.id, title: 'pwned', priority: 'low' })],
       ['delete_task', () => ({ id: taskA.id })],
+      ['reopen_task', () => ({ id: taskA.id })],
     ];
     it.each(cases)('%s', async (name, args) => {
       const before = await snapshot();
@@ -102,6 +110,22 @@ describeEachDb('isolation between users', (variant) => {
       const result = res.json().result;
       expect(result.isError).toBe(true);
       expect(JSON.parse(result.content[0].text)).toMatchObject({ ok: false, error: 'not_found' });
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('bulk tools never match or touch A’s tasks, even given their ids', async () => {
+      const before = await snapshot();
+      for (const [name, args] of [
+        ['complete_tasks', {}],
+        ['complete_tasks', { ids: [taskA.id] }],
+        ['complete_tasks', { completed: false, ids: [taskA.id] }],
+        ['delete_tasks', { status: 'all' }],
+        ['delete_tasks', { status: 'all', ids: [taskA.id] }],
+        ['delete_tasks', { status: 'all', ids: [taskA.id], confirm: 'anything' }],
+      ] as const) {
+        const out = JSON.parse((await mcp(b.token, name, args)).json().result.content[0].text);
+        expect(out, name).toMatchObject({ ok: true, count: 0, tasks: [] });
+      }
       expect(await snapshot()).toEqual(before);
     });
 

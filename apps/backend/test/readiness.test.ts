@@ -34,7 +34,10 @@ describeEachDb('readiness', (variant) => {
       await database.close();
       const gone = await app.inject('/ready');
       expect(gone.statusCode).toBe(503);
-      expect(gone.json()).toMatchObject({ code: 'not_ready', detail: 'database is unreachable' });
+      expect(gone.json()).toMatchObject({
+        code: 'not_ready',
+        detail: expect.stringMatching(/^database is unreachable/),
+      });
       // liveness does not depend on the database: restarting the process would not help
       expect((await app.inject('/health')).statusCode).toBe(200);
     } finally {

@@ -1,67 +1,14 @@
 {{/*
-Names, labels and shared snippets of the todo-backend chart.
+Helpers of the todo-backend chart. Names, labels, the image and the security contexts come from the
+todo-common library chart (charts/todo-common); what is below is this chart's own.
 */}}
 
-{{/* Chart name, overridable. */}}
-{{- define "todo-backend.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/*
-Fully qualified app name, truncated to 63 characters (DNS label limit).
-The release name is used alone when it already contains the chart name.
-*/}}
-{{- define "todo-backend.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{/* Chart label value. */}}
-{{- define "todo-backend.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{- end }}
-
-{{/* Selector labels: never change across upgrades. */}}
-{{- define "todo-backend.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "todo-backend.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end }}
-
-{{/* Common labels. */}}
-{{- define "todo-backend.labels" -}}
-helm.sh/chart: {{ include "todo-backend.chart" . }}
-{{ include "todo-backend.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "todo-backend.imageTag" . | quote }}
-app.kubernetes.io/component: api
-app.kubernetes.io/part-of: todo-chatbot
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-{{- end }}
-
-{{/* Image tag: image.tag, else the chart's appVersion; never empty, never "latest". */}}
-{{- define "todo-backend.imageTag" -}}
-{{- $tag := toString (.Values.image.tag | default .Chart.AppVersion) }}
-{{- if or (empty $tag) (eq $tag "latest") }}
-{{- fail "image.tag must be a pinned tag (the pipeline passes the image's content hash); empty and \"latest\" are not allowed" }}
-{{- end }}
-{{- $tag }}
-{{- end }}
-
-{{/* Full image reference. */}}
-{{- define "todo-backend.image" -}}
-{{- printf "%s:%s" .Values.image.repository (include "todo-backend.imageTag" .) }}
-{{- end }}
+{{/* app.kubernetes.io/component of everything this chart renders (read by todo-common.labels). */}}
+{{- define "todo-backend.component" -}}api{{- end }}
 
 {{/* Secret holding BETTER_AUTH_SECRET. */}}
 {{- define "todo-backend.authSecretName" -}}
-{{- .Values.auth.existingSecret | default (include "todo-backend.fullname" .) }}
+{{- .Values.auth.existingSecret | default (include "todo-common.fullname" .) }}
 {{- end }}
 
 {{/* True when DATABASE_URL comes from a Secret (external database). */}}
@@ -71,7 +18,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* Secret holding DATABASE_URL. */}}
 {{- define "todo-backend.databaseSecretName" -}}
-{{- .Values.database.existingSecret | default (include "todo-backend.fullname" .) }}
+{{- .Values.database.existingSecret | default (include "todo-common.fullname" .) }}
 {{- end }}
 
 {{/* True when OPENAI_API_KEY comes from a Secret. */}}
@@ -81,7 +28,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* Secret holding OPENAI_API_KEY. */}}
 {{- define "todo-backend.openaiSecretName" -}}
-{{- .Values.openai.existingSecret | default (include "todo-backend.fullname" .) }}
+{{- .Values.openai.existingSecret | default (include "todo-common.fullname" .) }}
 {{- end }}
 
 {{/* True when this chart renders its own Secret. */}}
@@ -89,12 +36,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if or (not .Values.auth.existingSecret) (and .Values.database.url (not .Values.database.existingSecret)) (and .Values.openai.apiKey (not .Values.openai.existingSecret)) }}true{{ end }}
 {{- end }}
 
-{{/* Pod security context. */}}
-{{- define "todo-backend.podSecurityContext" -}}
-{{- toYaml .Values.podSecurityContext }}
+{{/* True when the backend is given the CA of the external database's TLS certificate. */}}
+{{- define "todo-backend.databaseCa" -}}
+{{- if or .Values.database.tls.caCert .Values.database.tls.existingConfigMap }}
+{{- if not (include "todo-backend.externalDatabase" .) }}
+{{- fail "database.tls.caCert and database.tls.existingConfigMap are for an external database: set database.url or database.existingSecret too" }}
+{{- end }}true
+{{- end }}
 {{- end }}
 
-{{/* Container security context. */}}
-{{- define "todo-backend.containerSecurityContext" -}}
-{{- toYaml .Values.containerSecurityContext }}
+{{/* ConfigMap holding the database's CA certificate. */}}
+{{- define "todo-backend.databaseCaConfigMap" -}}
+{{- .Values.database.tls.existingConfigMap | default (printf "%s-database-ca" (include "todo-common.fullname" .)) }}
 {{- end }}
+
+{{/* Where the backend reads the database's CA (PGSSLROOTCERT). */}}
+{{- define "todo-backend.databaseCaFile" -}}/etc/todo-backend/database-ca/ca.crt{{- end }}

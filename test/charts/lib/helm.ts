@@ -4,16 +4,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { type ChartName, chartDir } from './charts.js';
 
 const run = promisify(execFile);
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CHARTS = ['todo-backend', 'todo-frontend', 'todo-postgres'] as const;
-export type ChartName = (typeof CHARTS)[number];
-export const chartDir = (chart: ChartName) => path.join(REPO_ROOT, 'charts', chart);
 
 /** Under CI (or REQUIRE_HELM=1) a missing Helm fails the suite instead of skipping it. */
 export const HELM_REQUIRED =
@@ -123,15 +118,23 @@ export interface K8sObject {
 
 export const NAMESPACE = 'chart-test';
 
-/** `helm template`, as the pipeline would install it (release name = chart name unless given). */
+/** Where `helm template` renders a chart from: as the pipeline installs it by default. */
+export interface RenderOptions {
+  /** release name (default: the chart's name) */
+  release?: string;
+  /** another copy of the chart to render instead of its folder (a packaged .tgz) */
+  from?: string;
+}
+
+/** `helm template` with the values in a values file. */
 export async function template(
   h: Helm,
   chart: ChartName,
   values: Record<string, unknown>,
-  release: string = chart,
+  { release = chart, from = chartDir(chart) }: RenderOptions = {},
 ): Promise<HelmResult> {
   return withValuesFile(values, (file) =>
-    helm(h, ['template', release, chartDir(chart), '--namespace', NAMESPACE, '--values', file]),
+    helm(h, ['template', release, from, '--namespace', NAMESPACE, '--values', file]),
   );
 }
 
@@ -149,9 +152,9 @@ export async function render(
   h: Helm,
   chart: ChartName,
   values: Record<string, unknown>,
-  release: string = chart,
+  options: RenderOptions = {},
 ): Promise<K8sObject[]> {
-  const r = await template(h, chart, values, release);
-  if (r.code !== 0) throw new Error(`${h.label} template ${chart} failed:\n${r.stderr}`);
+  const r = await template(h, chart, values, options);
+  if (r.code !== 0) throw new Error(`${h.label} template ${options.from ?? chart} failed:\n${r.stderr}`);
   return parseManifests(r.stdout);
 }

@@ -1,7 +1,8 @@
 // Policy assertions every rendered chart must satisfy, whatever the values: probes, resources,
 // the full security context, pinned images, no namespace literal, standard labels, and secrets
 // kept out of ConfigMaps and every other non-Secret object.
-import type { ChartName, K8sObject } from './helm.js';
+import type { ChartName } from './charts.js';
+import type { K8sObject } from './helm.js';
 
 export interface PolicyOptions {
   chart: ChartName;

@@ -6,20 +6,30 @@ import {
   Runner,
   RunRawModelStreamEvent,
 } from '@openai/agents-core';
+import { type ChatStreamEvent, readToolOutput } from '@todo/contracts';
 import type { MessageRow, StoredToolCall } from '../db/schema.js';
 import type { ConversationService } from '../domain/conversations.js';
 import type { TaskService } from '../domain/tasks.js';
-import type { ToolTextOutput } from '../mcp/server.js';
 import { InProcessMcpServer } from './in-process-mcp.js';
 import type { SelectedModel } from './models.js';
+import { isTimeZone } from './offline/dates.js';
 
-export type ChatEvent =
-  | { event: 'conversation'; data: { conversationId: string } }
-  | { event: 'text-delta'; data: { delta: string } }
-  | { event: 'tool-call'; data: { id: string; name: string; arguments: Record<string, unknown> } }
-  | { event: 'tool-result'; data: { id: string; name: string; ok: boolean; summary: string } }
-  | { event: 'done'; data: { messageId: string; tasksChanged: boolean } }
-  | { event: 'error'; data: { code: string; message: string } };
+/** One chat turn in a conversation the caller has checked belongs to `userId`. */
+export interface ChatTurn {
+  userId: string;
+  conversationId: string;
+  message: string;
+  /** Receives the turn's events as they happen. */
+  emit: (e: ChatStreamEvent) => void;
+  /** Aborts the turn (the client went away). */
+  signal: AbortSignal;
+  /** The conversation was created for this turn: there is no history to read. */
+  newConversation?: boolean;
+  /** Ids to store the user message and the reply under (ChatKit announces them first). */
+  ids?: { user?: string; reply?: string };
+  /** The user's IANA time zone, when the client sent one: dates such as "tomorrow at 9" are read in it. */
+  timeZone?: string;
+}
 
 export interface ChatDeps {
   tasks: TaskService;
@@ -31,10 +41,12 @@ export interface ChatDeps {
   tracing?: boolean;
 }
 
-const instructions = () =>
+const instructions = (timeZone?: string) =>
   [
     "You are the assistant of a todo app. You manage the user's tasks only through the tools provided.",
     `Today is ${new Date().toISOString().slice(0, 10)} (UTC). Use ISO 8601 date-times for dueAt.`,
+    ...(timeZone ? [`The user's time zone is ${timeZone}.`] : []),
+    'Deleting many tasks (delete_tasks) needs the user to agree to the preview first.',
     'To act on an existing task you need its id: call list_tasks first when you do not have it.',
     'When several tasks could match what the user said, ask which one they mean instead of guessing.',
     'Answer in short plain sentences. Never invent tasks or ids.',
@@ -84,16 +96,6 @@ function outputText(output: unknown): string {
   return output === undefined ? '' : JSON.stringify(output);
 }
 
-function readToolOutput(text: string): ToolTextOutput {
-  try {
-    const v = JSON.parse(text) as ToolTextOutput;
-    if (v && typeof v === 'object' && typeof v.summary === 'string') return v;
-  } catch {
-    // not JSON: an MCP-level error such as invalid arguments
-  }
-  return { ok: false, summary: text.slice(0, 200) || 'tool failed' };
-}
-
 export class ChatService {
   private readonly runner: Runner;
 
@@ -106,52 +108,50 @@ export class ChatService {
     });
   }
 
-  /**
-   * One chat turn in a conversation the caller has checked belongs to `userId`. Stores the user message, runs the
-   * agent (model ↔ MCP tools ↔ database), streams events through `emit` and stores the reply.
-   * Errors of the model become an `error` event; the returned promise never rejects for them.
-   */
   /** Whether this service's runs produce traces (exported only when OPENAI_AGENTS_TRACING=1). */
   get tracingEnabled(): boolean {
     return !this.runner.config.tracingDisabled;
   }
 
-  async turn(
-    userId: string,
-    conversationId: string,
-    message: string,
-    emit: (e: ChatEvent) => void,
-    signal: AbortSignal,
-    newConversation = false,
-    ids: { user?: string; reply?: string } = {},
-  ): Promise<void> {
+  /**
+   * Runs one turn: stores the user message, runs the agent (model ↔ MCP tools ↔ database),
+   * streams events through `emit` and stores the reply. Errors of the model become an `error`
+   * event; the returned promise never rejects for them.
+   */
+  async turn(turn: ChatTurn): Promise<void> {
+    const {
+      userId,
+      conversationId,
+      message,
+      emit,
+      signal,
+      newConversation = false,
+      ids = {},
+      timeZone,
+    } = turn;
     const { tasks, conversations } = this.deps;
     // The route has already checked that the conversation belongs to the user; a new one is empty.
     const history = newConversation
       ? []
       : await conversations.history(userId, conversationId, this.deps.historyLimit ?? 40, true);
-    const userRow = await conversations.append(
-      userId,
-      conversationId,
-      'user',
-      message,
-      [],
-      new Date(),
-      ids.user,
-    );
-    emit({ event: 'conversation', data: { conversationId } });
+    const userRow = await conversations.append(userId, conversationId, {
+      role: 'user',
+      content: message,
+      ...(ids.user ? { id: ids.user } : {}),
+    });
+    emit({ type: 'conversation', conversationId });
 
     const toolCalls: StoredToolCall[] = [];
     const byCallId = new Map<string, StoredToolCall>();
     let text = '';
     let tasksChanged = false;
-    const mcp = new InProcessMcpServer({ userId, tasks });
+    const mcp = new InProcessMcpServer({ userId, tasks, onError: (err) => this.onError?.(err) });
     let failure: { code: string; message: string } | undefined;
     try {
       await mcp.connect();
       const agent = new Agent({
         name: 'Todo assistant',
-        instructions: instructions(),
+        instructions: instructions(timeZone && isTimeZone(timeZone) ? timeZone : undefined),
         mcpServers: [mcp],
         modelSettings: { parallelToolCalls: false },
       });
@@ -165,7 +165,7 @@ export class ChatService {
         if (ev instanceof RunRawModelStreamEvent) {
           if (ev.data.type === 'output_text_delta' && ev.data.delta) {
             text += ev.data.delta;
-            emit({ event: 'text-delta', data: { delta: ev.data.delta } });
+            emit({ type: 'text-delta', delta: ev.data.delta });
           }
         } else if (ev instanceof RunItemStreamEvent) {
           const raw = ev.item.rawItem as {
@@ -190,7 +190,7 @@ export class ChatService {
             };
             byCallId.set(raw.callId, call);
             toolCalls.push(call);
-            emit({ event: 'tool-call', data: { id: call.id, name: call.name, arguments: args } });
+            emit({ type: 'tool-call', id: call.id, name: call.name, arguments: args });
           } else if (ev.name === 'tool_output') {
             const rawOut = ev.item.rawItem as { callId?: string; name?: string; output?: unknown };
             const call = rawOut.callId ? byCallId.get(rawOut.callId) : undefined;
@@ -201,10 +201,7 @@ export class ChatService {
               call.summary = parsed.summary;
               call.output = outText.slice(0, 20_000);
               if (call.ok && parsed.changed) tasksChanged = true;
-              emit({
-                event: 'tool-result',
-                data: { id: call.id, name: call.name, ok: call.ok, summary: call.summary },
-              });
+              emit({ type: 'tool-result', id: call.id, name: call.name, ok: call.ok, summary: call.summary });
             }
           }
         }
@@ -214,7 +211,7 @@ export class ChatService {
       const final = typeof result.finalOutput === 'string' ? result.finalOutput : '';
       if (!text && final) {
         text = final;
-        emit({ event: 'text-delta', data: { delta: final } });
+        emit({ type: 'text-delta', delta: final });
       }
     } catch (err) {
       if (signal.aborted) failure = { code: 'aborted', message: 'The request was cancelled.' };
@@ -238,17 +235,15 @@ export class ChatService {
     // The reply is stored after the user's message even when both happen in the same millisecond.
     const at = new Date(Math.max(Date.now(), userRow.createdAt.getTime() + 1));
     const content = failure ? text || `(${failure.message})` : text;
-    const reply = await conversations.append(
-      userId,
-      conversationId,
-      'assistant',
+    const reply = await conversations.append(userId, conversationId, {
+      role: 'assistant',
       content,
       toolCalls,
       at,
-      ids.reply,
-    );
-    if (failure) emit({ event: 'error', data: failure });
-    else emit({ event: 'done', data: { messageId: reply.id, tasksChanged } });
+      ...(ids.reply ? { id: ids.reply } : {}),
+    });
+    if (failure) emit({ type: 'error', ...failure });
+    else emit({ type: 'done', messageId: reply.id, tasksChanged });
   }
 
   /** Hook for logging model failures (set by the HTTP layer). */

@@ -1,5 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import type { FastifyRequest } from 'fastify';
-import { HttpProblem } from '../http/problem.js';
+import { LRUCache } from 'lru-cache';
 import type { Auth } from './auth.js';
 
 export interface AuthUser {
@@ -8,25 +9,42 @@ export interface AuthUser {
   name: string;
 }
 
-interface Entry {
-  user: AuthUser | null;
-  expires: number;
-}
+/** `null` is a cached answer too: the credential signs nobody in. */
+type Lookup = { user: AuthUser | null };
 
 /**
  * Resolves the user of a request from its bearer token or session cookie through Better Auth.
- * Results are kept for a few seconds per credential, so a burst of API calls costs one session
- * lookup; signing out on this replica drops the entry at once (other replicas within the TTL).
+ * Results are kept for a few seconds per credential (never past the session's end), so a burst of
+ * API calls costs one session lookup, and requests that arrive together share one lookup.
+ * `forget` (sign-out) drops one credential's entry and discards a lookup still in flight;
+ * `forgetUser` (any revocation: password change, revoked sessions) drops every entry of a user, and
+ * a lookup that was already running when it happened is done again. Revocations reach the other
+ * replicas through `auth/revocations.ts`.
  */
 export class SessionResolver {
-  private readonly cache = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<AuthUser | null>>();
+  private readonly cache: LRUCache<string, Lookup, FastifyRequest['headers']>;
+  /** When each user's sessions were last revoked (kept as long as a cached entry could be older). */
+  private readonly revokedAt: LRUCache<string, number>;
 
   constructor(
     private readonly auth: Auth,
-    private readonly ttlMs = 5_000,
-    private readonly maxEntries = 10_000,
-  ) {}
+    readonly ttlMs = 5_000,
+    maxEntries = 10_000,
+  ) {
+    this.revokedAt = new LRUCache<string, number>({ max: maxEntries, ttl: Math.max(ttlMs, 1_000) * 2 });
+    this.cache = new LRUCache<string, Lookup, FastifyRequest['headers']>({
+      max: maxEntries,
+      ttl: ttlMs,
+      // a lookup overtaken by forget() answers "nobody" (the session is being signed out)
+      allowStaleOnFetchAbort: true,
+      fetchMethod: async (_key, _stale, { context, options }) => {
+        const { lookup, endsAt } = await this.lookup(context);
+        // a session that ends within the TTL is cached only until it ends
+        if (endsAt !== undefined) options.ttl = Math.max(1, Math.min(this.ttlMs, endsAt - Date.now()));
+        return lookup;
+      },
+    });
+  }
 
   static credentialKey(headers: FastifyRequest['headers']): string | undefined {
     const authz = headers.authorization;
@@ -38,54 +56,42 @@ export class SessionResolver {
 
   forget(headers: FastifyRequest['headers']): void {
     const key = SessionResolver.credentialKey(headers);
-    if (key) {
-      this.cache.delete(key);
-      this.inflight.delete(key);
+    // deleting aborts a fetch in flight: its result is not stored
+    if (key) this.cache.delete(key);
+  }
+
+  forgetUser(userId: string): void {
+    this.revokedAt.set(userId, performance.now());
+    for (const [key, entry] of this.cache.entries()) {
+      if (entry.user?.id === userId) this.cache.delete(key);
     }
   }
 
   async resolve(request: FastifyRequest): Promise<AuthUser | null> {
     const key = SessionResolver.credentialKey(request.headers);
     if (!key) return null;
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.user;
-    // Requests that arrive together with the same credential share one lookup. Its result is
-    // kept only if nobody called forget() (sign-out) meanwhile.
-    const shared = this.inflight.get(key);
-    if (shared) return shared;
-    const pending: Promise<AuthUser | null> = this.lookup(request.headers).then(
-      (entry) => {
-        if (this.inflight.get(key) === pending) {
-          this.inflight.delete(key);
-          if (this.cache.size >= this.maxEntries) this.cache.clear();
-          this.cache.set(key, entry);
-        }
-        return entry.user;
-      },
-      (err: unknown) => {
-        if (this.inflight.get(key) === pending) this.inflight.delete(key);
-        throw err;
-      },
-    );
-    this.inflight.set(key, pending);
-    return pending;
+    const entry = await this.cache.fetch(key, { context: request.headers });
+    return entry?.user ?? null;
   }
 
-  private async lookup(incoming: FastifyRequest['headers']): Promise<Entry> {
+  /** A lookup that no revocation overtook: one that did is done again (once is enough: the revocation is committed). */
+  private async lookup(incoming: FastifyRequest['headers']): Promise<{ lookup: Lookup; endsAt?: number }> {
+    const started = performance.now();
+    const first = await this.lookupOnce(incoming);
+    const userId = first.lookup.user?.id;
+    const revoked = userId ? this.revokedAt.get(userId) : undefined;
+    return revoked !== undefined && revoked >= started ? this.lookupOnce(incoming) : first;
+  }
+
+  private async lookupOnce(
+    incoming: FastifyRequest['headers'],
+  ): Promise<{ lookup: Lookup; endsAt?: number }> {
     const headers = new Headers();
     if (incoming.authorization) headers.set('authorization', incoming.authorization);
     if (incoming.cookie) headers.set('cookie', incoming.cookie);
     const result = await this.auth.api.getSession({ headers, query: { disableRefresh: true } });
-    const user = result ? { id: result.user.id, email: result.user.email, name: result.user.name } : null;
-    // A session that ends within the TTL is cached only until it ends.
-    const now = Date.now();
-    const sessionEnd = result ? new Date(result.session.expiresAt).getTime() : now + this.ttlMs;
-    return { user, expires: Math.min(now + this.ttlMs, sessionEnd) };
-  }
-
-  async require(request: FastifyRequest): Promise<AuthUser> {
-    const user = await this.resolve(request);
-    if (!user) throw new HttpProblem(401, 'unauthorized', 'sign in, or send Authorization: Bearer <token>');
-    return user;
+    if (!result) return { lookup: { user: null } };
+    const user = { id: result.user.id, email: result.user.email, name: result.user.name };
+    return { lookup: { user }, endsAt: new Date(result.session.expiresAt).getTime() };
   }
 }

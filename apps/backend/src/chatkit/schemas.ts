@@ -1,4 +1,5 @@
 import type { ToolChoice, UserMessageContent } from '@openai/chatkit';
+import { MultiLine, Title } from '@todo/contracts';
 import { z } from 'zod';
 
 /** Validation of ChatKit requests; the inferred input types are checked against `@openai/chatkit`'s below. */
@@ -11,10 +12,10 @@ const pageParams = {
 };
 
 export const UserMessageContentSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('input_text'), text: z.string().max(100_000) }),
+  z.object({ type: z.literal('input_text'), text: MultiLine.max(100_000) }),
   z.object({
     type: z.literal('input_tag'),
-    text: z.string().max(100_000),
+    text: MultiLine.max(100_000),
     id: z.string(),
     group: z.string().optional(),
     data: z.record(z.string(), z.unknown()).optional(),
@@ -27,7 +28,7 @@ export const ToolChoiceSchema = z.object({ id: z.string() });
 export const UserMessageInputSchema = z.object({
   content: z.array(UserMessageContentSchema).min(1).max(50),
   attachments: z.array(z.string()).max(0, 'attachments are not supported').default([]),
-  quoted_text: z.string().max(100_000).nullish(),
+  quoted_text: MultiLine.max(100_000).nullish(),
   inference_options: z
     .object({ tool_choice: ToolChoiceSchema.nullish(), model: z.string().nullish() })
     .default({}),
@@ -59,7 +60,7 @@ export const ChatKitRequestSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('threads.update'),
-    params: z.object({ thread_id: threadId, title: z.string().trim().min(1).max(200) }),
+    params: z.object({ thread_id: threadId, title: Title }),
     metadata,
   }),
   z.object({ type: z.literal('threads.delete'), params: z.object({ thread_id: threadId }), metadata }),

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatEvent } from '../agent/chat.js';
+import type { ChatStreamEvent, Conversation } from '@todo/contracts';
+import type { AppContext } from '../container.js';
 import type { MessageRow } from '../db/schema.js';
-import type { ConversationView } from '../domain/conversations.js';
-import { HttpProblem, notFound } from '../http/problem.js';
-import type { AppContext } from '../routes/context.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { ChatKitRequest, UserMessageInput } from './schemas.js';
 import type {
   AssistantMessageItem,
@@ -16,9 +15,12 @@ import type {
   UserMessageItem,
 } from './types.js';
 
+/** The most messages a ChatKit thread reads back (the newest ones). */
+export const THREAD_HISTORY_LIMIT = 500;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const toThreadMetadata = (c: ConversationView): ThreadMetadata => ({
+export const toThreadMetadata = (c: Conversation): ThreadMetadata => ({
   id: c.id,
   title: c.title,
   created_at: c.createdAt,
@@ -32,55 +34,54 @@ export function rowsToItems(threadId: string, rows: MessageRow[]): ThreadItem[] 
   for (const row of rows) {
     const created_at = row.createdAt.toISOString();
     if (row.role === 'user') {
-      items.push(userItem(row.id, threadId, created_at, row.content));
+      items.push(userItem({ id: row.id, thread_id: threadId, created_at }, row.content));
       continue;
     }
     row.toolCalls.forEach((call, i) => {
-      items.push(taskItem(`${row.id}.tool${i}`, threadId, created_at, call.name, call.summary, true));
+      const base = { id: `${row.id}.tool${i}`, thread_id: threadId, created_at };
+      items.push(taskItem(base, { tool: call.name, summary: call.summary, done: true }));
     });
-    if (row.content) items.push(assistantItem(row.id, threadId, created_at, row.content));
+    if (row.content) items.push(assistantItem({ id: row.id, thread_id: threadId, created_at }, row.content));
   }
   return items;
 }
 
-const userItem = (id: string, threadId: string, at: string, text: string): UserMessageItem => ({
+/** Where an item sits: its id, its thread and when it was made. */
+interface ItemBase {
+  id: string;
+  thread_id: string;
+  created_at: string;
+}
+
+const userItem = (base: ItemBase, text: string): UserMessageItem => ({
   type: 'user_message',
-  id,
-  thread_id: threadId,
-  created_at: at,
+  ...base,
   content: [{ type: 'input_text', text }],
   attachments: [],
   quoted_text: null,
   inference_options: {},
 });
 
-const assistantItem = (id: string, threadId: string, at: string, text: string): AssistantMessageItem => ({
+const assistantItem = (base: ItemBase, text: string): AssistantMessageItem => ({
   type: 'assistant_message',
-  id,
-  thread_id: threadId,
-  created_at: at,
+  ...base,
   content: [{ type: 'output_text', text, annotations: [] }],
 });
 
-const taskItem = (
-  id: string,
-  threadId: string,
-  at: string,
-  tool: string,
-  summary: string,
-  done: boolean,
-): TaskItem => ({
-  type: 'task',
-  id,
-  thread_id: threadId,
-  created_at: at,
-  task: {
-    type: 'custom',
-    title: done ? summary || tool : `Calling ${tool}…`,
-    content: done ? tool : null,
-    status_indicator: done ? 'complete' : 'loading',
-  },
-});
+/** A tool call as a ChatKit task item: loading while it runs, its summary once done. */
+const taskItem = (base: ItemBase, call: { tool: string; summary: string; done: boolean }): TaskItem => {
+  const { tool, summary, done } = call;
+  return {
+    type: 'task',
+    ...base,
+    task: {
+      type: 'custom',
+      title: done ? summary || tool : `Calling ${tool}…`,
+      content: done ? tool : null,
+      status_indicator: done ? 'complete' : 'loading',
+    },
+  };
+};
 
 /** Cursor pagination over an already ordered list; `after` is the id of the last item of the previous page. */
 export function paginate<T extends { id: string }>(
@@ -108,12 +109,12 @@ export function inputText(input: UserMessageInput, maxLength: number): string {
     .trim();
   const full = input.quoted_text?.trim() ? `> ${input.quoted_text.trim()}\n\n${text}` : text;
   if (!text) {
-    throw new HttpProblem(400, 'validation_error', 'invalid body', [
+    throw new InvalidInputError('validation_error', 'invalid body', [
       { path: 'body.params.input.content', message: 'the message is empty' },
     ]);
   }
   if (full.length > maxLength) {
-    throw new HttpProblem(400, 'validation_error', 'invalid body', [
+    throw new InvalidInputError('validation_error', 'invalid body', [
       { path: 'body.params.input.content', message: `at most ${maxLength} characters` },
     ]);
   }
@@ -124,18 +125,22 @@ export function inputText(input: UserMessageInput, maxLength: number): string {
 export class ChatKitServer {
   constructor(private readonly ctx: AppContext) {}
 
-  private async thread(userId: string, threadId: string): Promise<ConversationView> {
-    if (!UUID.test(threadId)) throw notFound('thread');
+  private async thread(userId: string, threadId: string): Promise<Conversation> {
+    if (!UUID.test(threadId)) throw new NotFoundError('thread');
     try {
       return await this.ctx.conversations.get(userId, threadId);
     } catch (err) {
-      if (err instanceof HttpProblem && err.status === 404) throw notFound('thread');
+      if (err instanceof NotFoundError) throw new NotFoundError('thread');
       throw err;
     }
   }
 
   private async items(userId: string, threadId: string): Promise<ThreadItem[]> {
-    return rowsToItems(threadId, await this.ctx.conversations.history(userId, threadId, 10_000, true));
+    // bounded: a thread shows its newest messages, as many as ChatKit pages through in practice
+    return rowsToItems(
+      threadId,
+      await this.ctx.conversations.history(userId, threadId, THREAD_HISTORY_LIMIT, true),
+    );
   }
 
   /** Answers a non-streaming request with its JSON body. */
@@ -210,20 +215,19 @@ export class ChatKitServer {
         emit({ type: 'thread.item.done', item: open });
         open = undefined;
       };
-      const onEvent = (e: ChatEvent) => {
-        switch (e.event) {
+      const onEvent = (e: ChatStreamEvent) => {
+        switch (e.type) {
           case 'conversation':
-            emit({ type: 'thread.item.done', item: userItem(ids.user, threadId, now(), text) });
+            emit({
+              type: 'thread.item.done',
+              item: userItem({ id: ids.user, thread_id: threadId, created_at: now() }, text),
+            });
             return;
           case 'text-delta': {
             if (!open) {
               // Text before and after tool calls is stored as one message; later parts get derived ids.
-              open = assistantItem(
-                segments++ ? `${ids.reply}.part${segments}` : ids.reply,
-                threadId,
-                now(),
-                '',
-              );
+              const id = segments++ ? `${ids.reply}.part${segments}` : ids.reply;
+              open = assistantItem({ id, thread_id: threadId, created_at: now() }, '');
               const part = { type: 'output_text' as const, text: '', annotations: [] };
               emit({ type: 'thread.item.added', item: { ...open, content: [] } });
               emit({
@@ -233,49 +237,56 @@ export class ChatKitServer {
               });
             }
             const part = open.content[0];
-            if (part) part.text += e.data.delta;
+            if (part) part.text += e.delta;
             emit({
               type: 'thread.item.updated',
               item_id: open.id,
               update: {
                 type: 'assistant_message.content_part.text_delta',
                 content_index: 0,
-                delta: e.data.delta,
+                delta: e.delta,
               },
             });
             return;
           }
           case 'tool-call': {
             closeMessage();
-            const item = taskItem(`${ids.reply}.tool${tools.size}`, threadId, now(), e.data.name, '', false);
-            tools.set(e.data.id, item);
+            const base = { id: `${ids.reply}.tool${tools.size}`, thread_id: threadId, created_at: now() };
+            const item = taskItem(base, { tool: e.name, summary: '', done: false });
+            tools.set(e.id, item);
             emit({ type: 'thread.item.added', item });
             return;
           }
           case 'tool-result': {
-            const started = tools.get(e.data.id);
-            const item = taskItem(
-              started?.id ?? randomUUID(),
-              threadId,
-              started?.created_at ?? now(),
-              e.data.name,
-              e.data.summary,
-              true,
-            );
+            const started = tools.get(e.id);
+            const base = {
+              id: started?.id ?? randomUUID(),
+              thread_id: threadId,
+              created_at: started?.created_at ?? now(),
+            };
+            const item = taskItem(base, { tool: e.name, summary: e.summary, done: true });
             emit({ type: 'thread.item.done', item });
             return;
           }
           case 'done':
             closeMessage();
-            if (e.data.tasksChanged) emit({ type: 'client_effect', name: 'tasks.changed', data: {} });
+            if (e.tasksChanged) emit({ type: 'client_effect', name: 'tasks.changed', data: {} });
             return;
           case 'error':
             closeMessage();
-            emit({ type: 'error', code: 'custom', message: e.data.message, allow_retry: true });
+            emit({ type: 'error', code: 'custom', message: e.message, allow_retry: true });
             return;
         }
       };
-      await this.ctx.chat.turn(userId, threadId, text, onEvent, signal, isNew, ids);
+      await this.ctx.chat.turn({
+        userId,
+        conversationId: threadId,
+        message: text,
+        emit: onEvent,
+        signal,
+        newConversation: isNew,
+        ids,
+      });
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { keepReplyHeaders } from './security-headers.js';
 
 /** Writes one raw server-sent-event frame (`event:`/`data:` lines ending in a blank line). */
 export type WriteFrame = (frame: string) => void;
@@ -16,12 +17,10 @@ export async function streamEvents(
   produce: (write: WriteFrame, signal: AbortSignal) => Promise<unknown>,
   onError: (write: WriteFrame) => void,
 ): Promise<void> {
+  keepReplyHeaders(reply);
   reply.hijack();
   const raw = reply.raw;
-  const headers: Record<string, string | string[] | number> = {};
-  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string;
   raw.writeHead(200, {
-    ...headers,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',

@@ -1,19 +1,7 @@
+import type { Problem } from '@todo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-
-/** RFC 9457 problem details with a stable machine-readable `code`. */
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem' });
-export type Problem = z.infer<typeof ProblemSchema>;
+import { DomainError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -22,6 +10,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -29,7 +18,7 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** An error that maps to one problem response. Throw it from handlers and domain code. */
+/** An error of the HTTP layer that maps to one problem response (the domain throws DomainError). */
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -40,8 +29,6 @@ export class HttpProblem extends Error {
     super(detail);
   }
 }
-
-export const notFound = (what = 'resource') => new HttpProblem(404, 'not_found', `${what} not found`);
 
 export function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {
   return {
@@ -58,8 +45,16 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
   return reply.code(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(p));
 }
 
+/** The status of each domain refusal; anything else the domain throws is a 500. */
+function domainProblem(err: DomainError): Problem {
+  if (err instanceof NotFoundError) return problem(404, err.code, err.message);
+  if (err instanceof InvalidInputError) return problem(400, err.code, err.message, err.errors);
+  return problem(400, err.code, err.message);
+}
+
 function toProblem(err: FastifyError & { validation?: unknown }): Problem {
   if (err instanceof HttpProblem) return problem(err.status, err.code, err.message, err.errors);
+  if (err instanceof DomainError) return domainProblem(err);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const context = (err as { validationContext?: string }).validationContext ?? 'request';
     const errors = err.validation.map((v) => ({
@@ -111,5 +106,25 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply,
       problem(404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
     ),
+  );
+}
+
+/**
+ * Node's clientError (before any route runs): a request that timed out, or one that is not HTTP.
+ * Answered as problem details on the raw socket, then closed.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable) {
+    socket.destroy(err);
+    return;
+  }
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const p = timedOut
+    ? problem(408, 'request_timeout', 'the request did not arrive in time')
+    : problem(400, 'bad_request', 'the request is not valid HTTP');
+  const body = JSON.stringify(p);
+  socket.end(
+    `HTTP/1.1 ${p.status} ${p.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

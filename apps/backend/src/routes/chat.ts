@@ -1,53 +1,35 @@
+import { chatRequest, encodeChatEvent } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ChatEvent } from '../agent/chat.js';
+import type { AppContext } from '../container.js';
 import { streamEvents } from '../http/event-stream.js';
-import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
-import type { AppContext } from './context.js';
-import { security } from './security.js';
+import { CHAT_TURN_PROBLEMS, chatTurnRateLimit } from './chat-turn-limits.js';
+import { userRoute } from './user-route.js';
 
 export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { sessions, conversations, config } = ctx;
-
-  app.get(
-    '/api/assistant',
-    {
-      schema: {
-        tags: ['chat'],
-        summary: 'Which model answers the chat',
-        response: {
-          200: z.object({ mode: z.enum(['offline', 'openai', 'compatible']), model: z.string() }),
-        },
-      },
-    },
-    async () => ({ mode: ctx.model.mode, model: ctx.model.name }),
-  );
+  const { conversations, config } = ctx;
 
   app.post(
     '/api/chat',
     {
       config: chatTurnRateLimit(config),
-      schema: {
+      schema: userRoute({
         tags: ['chat'],
         summary: 'One chat turn, answered as server-sent events',
         description:
           'Events: `conversation` {conversationId}, then any number of `text-delta` {delta}, `tool-call` ' +
           '{id,name,arguments}, `tool-result` {id,name,ok,summary}, and finally `done` {messageId,tasksChanged} ' +
           'or `error` {code,message}.',
-        security,
-        body: z.strictObject({
-          conversationId: z.uuid().optional(),
-          message: z.string().trim().min(1).max(config.maxMessageLength),
-        }),
+        body: chatRequest(config.maxMessageLength),
         response: {
           200: z.string().describe('text/event-stream'),
-          ...chatTurnProblems,
         },
-      },
+        problems: CHAT_TURN_PROBLEMS,
+      }),
     },
     async (request, reply) => {
-      const user = await sessions.require(request);
-      const { conversationId, message } = request.body;
+      const { user } = request;
+      const { conversationId, message, timeZone } = request.body;
       const conversation = conversationId
         ? await conversations.get(user.id, conversationId)
         : await conversations.create(user.id, message);
@@ -57,17 +39,22 @@ export const chatRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         reply,
         ctx.openStreams,
         (write, signal) =>
-          ctx.chat.turn(
-            user.id,
-            conversation.id,
+          ctx.chat.turn({
+            userId: user.id,
+            conversationId: conversation.id,
             message,
-            (e: ChatEvent) => write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`),
+            emit: (e) => write(encodeChatEvent(e)),
             signal,
-            !conversationId,
-          ),
+            newConversation: !conversationId,
+            ...(timeZone ? { timeZone } : {}),
+          }),
         (write) =>
           write(
-            `event: error\ndata: ${JSON.stringify({ code: 'internal_error', message: 'Something went wrong. Please try again.' })}\n\n`,
+            encodeChatEvent({
+              type: 'error',
+              code: 'internal_error',
+              message: 'Something went wrong. Please try again.',
+            }),
           ),
       );
     },

@@ -3,37 +3,36 @@ import { z } from 'zod';
 import { ChatKitRequestSchema } from '../chatkit/schemas.js';
 import { ChatKitServer } from '../chatkit/server.js';
 import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { AppContext } from '../container.js';
 import { streamEvents } from '../http/event-stream.js';
-import { chatTurnProblems, chatTurnRateLimit } from './chat-turn-limits.js';
-import type { AppContext } from './context.js';
-import { security } from './security.js';
+import { CHAT_TURN_PROBLEMS, chatTurnRateLimit } from './chat-turn-limits.js';
+import { userRoute } from './user-route.js';
 
 /** OpenAI ChatKit's custom-backend protocol; a ChatKit thread is one of the user's conversations. */
 export const chatkitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { sessions, config } = ctx;
+  const { config } = ctx;
   const server = new ChatKitServer(ctx);
 
   app.post(
     '/api/chatkit',
     {
       config: chatTurnRateLimit(config),
-      schema: {
+      schema: userRoute({
         tags: ['chat'],
         summary: 'OpenAI ChatKit server protocol',
         description:
           '`threads.create` and `threads.add_user_message` answer `text/event-stream` with ChatKit thread ' +
           'events (`data: {"type": …}`); `threads.list`, `threads.get_by_id`, `items.list`, `threads.update`, ' +
           '`threads.delete` and `items.feedback` answer JSON. See docs/chatkit.md.',
-        security,
         body: ChatKitRequestSchema,
         response: {
           200: z.unknown().describe('JSON, or text/event-stream for streaming requests'),
-          ...chatTurnProblems,
         },
-      },
+        problems: CHAT_TURN_PROBLEMS,
+      }),
     },
     async (request, reply) => {
-      const user = await sessions.require(request);
+      const { user } = request;
       const body = request.body;
       if (body.type !== 'threads.create' && body.type !== 'threads.add_user_message') {
         return reply

@@ -1,57 +1,53 @@
+import { ConversationList, IdParams, ListMessagesQuery, MessageList } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConversationSchema, IdParams, MessageSchema } from '../domain/schemas.js';
-import { ProblemSchema } from '../http/problem.js';
-import type { AppContext } from './context.js';
-import { security } from './security.js';
-
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema };
+import type { AppContext } from '../container.js';
+import { userRoute } from './user-route.js';
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { conversations, sessions } = ctx;
+  const { conversations } = ctx;
+  const tags = ['conversations'];
 
   app.get(
     '/api/conversations',
     {
-      schema: {
-        tags: ['conversations'],
+      schema: userRoute({
+        tags,
         summary: 'List conversations, newest first',
-        security,
-        response: { 200: z.object({ items: z.array(ConversationSchema) }), 401: ProblemSchema },
-      },
+        response: { 200: ConversationList },
+      }),
     },
-    async (request) => ({ items: await conversations.list((await sessions.require(request)).id) }),
+    async (request) => ({ items: await conversations.list(request.user.id) }),
   );
 
   app.get(
     '/api/conversations/:id/messages',
     {
-      schema: {
-        tags: ['conversations'],
-        summary: 'Messages of a conversation, oldest first',
-        security,
+      schema: userRoute({
+        tags,
+        summary: 'Messages of a conversation, oldest first, a page at a time (newest page first)',
         params: IdParams,
-        response: { 200: z.object({ items: z.array(MessageSchema) }), ...errors },
-      },
+        querystring: ListMessagesQuery,
+        response: { 200: MessageList },
+        problems: [400, 404],
+      }),
     },
-    async (request) => ({
-      items: await conversations.messages((await sessions.require(request)).id, request.params.id),
-    }),
+    async (request) => conversations.messages(request.user.id, request.params.id, request.query),
   );
 
   app.delete(
     '/api/conversations/:id',
     {
-      schema: {
-        tags: ['conversations'],
+      schema: userRoute({
+        tags,
         summary: 'Delete a conversation and its messages',
-        security,
         params: IdParams,
-        response: { 204: z.undefined(), ...errors },
-      },
+        response: { 204: z.undefined() },
+        problems: [400, 404],
+      }),
     },
     async (request, reply) => {
-      await conversations.remove((await sessions.require(request)).id, request.params.id);
+      await conversations.remove(request.user.id, request.params.id);
       return reply.code(204).send();
     },
   );

@@ -1,8 +1,9 @@
+import { Problem } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../container.js';
 import { isMigrated } from '../db/migrate.js';
-import { ProblemSchema, problem, sendProblem } from '../http/problem.js';
-import type { AppContext } from './context.js';
+import { problem, sendProblem } from '../http/problem.js';
 
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
@@ -21,8 +22,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness: database reachable and migrated',
-        response: { 200: z.object({ status: z.literal('ready') }), 503: ProblemSchema },
+        summary: 'Readiness: database usable and migrated (503 problem with the reason otherwise)',
+        response: { 200: z.object({ status: z.literal('ready') }), 503: Problem },
       },
     },
     async (request, reply) => {
@@ -35,8 +36,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         }
         return { status: 'ready' as const };
       } catch (err) {
-        request.log.warn({ err }, 'readiness check failed');
-        return sendProblem(reply, problem(503, 'not_ready', 'database is unreachable'));
+        // in plain words, and with a stable code in the log line that `pnpm diagnose` reads
+        const why = ctx.database.explain(err);
+        request.log.warn({ err, notReady: why.reason }, `not ready: ${why.detail}`);
+        return sendProblem(reply, problem(503, 'not_ready', why.detail));
       }
     },
   );

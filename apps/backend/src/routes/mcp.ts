@@ -1,7 +1,8 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../container.js';
+import { keepReplyHeaders } from '../http/security-headers.js';
 import { createMcpServer } from '../mcp/server.js';
-import type { AppContext } from './context.js';
 
 const jsonRpcError = (code: number, message: string) => ({
   jsonrpc: '2.0',
@@ -9,25 +10,50 @@ const jsonRpcError = (code: number, message: string) => ({
   id: null,
 });
 
+/** The MCP key of a request: `Authorization: Bearer todo_mcp_…` or `X-API-Key: todo_mcp_…`. */
+export function mcpKeyOf(headers: FastifyRequest['headers']): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim()) return apiKey.trim();
+  const authz = headers.authorization;
+  if (typeof authz === 'string' && /^bearer\s+\S/i.test(authz)) return authz.slice(7).trim();
+  return undefined;
+}
+
 /**
  * MCP over Streamable HTTP, stateless: every POST gets a fresh server and transport bound to the
- * user of its bearer token (or session cookie). GET (server-initiated stream) and DELETE (session
- * end) have no meaning without sessions and answer 405.
+ * owner of its MCP key, offering the tools the key's scope allows. Session tokens are refused: a
+ * key is revocable on its own and opens nothing else. Served at `/mcp` (inside the cluster) and
+ * `/api/mcp` (through the frontend's same-origin proxy, the public door). GET (server-initiated
+ * stream) and DELETE (session end) have no meaning without sessions and answer 405.
  */
 export const mcpRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
-    const user = await ctx.sessions.resolve(request);
-    if (!user) {
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = mcpKeyOf(request.headers);
+    const principal = key ? await ctx.mcpKeys.verify(key) : null;
+    if (!principal) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="todo-chatbot"')
-        .send(jsonRpcError(-32001, 'Unauthorized: send Authorization: Bearer <token>'));
+        .send(
+          jsonRpcError(
+            -32001,
+            'Unauthorized: send an MCP key (Authorization: Bearer todo_mcp_…); create one at /api/mcp-keys',
+          ),
+        );
     }
-    const server = createMcpServer({ userId: user.id, tasks: ctx.tasks });
+    const server = createMcpServer(
+      {
+        userId: principal.userId,
+        tasks: ctx.tasks,
+        onError: (err) => request.log.error({ err }, 'mcp tool failed'),
+      },
+      { scope: principal.scope },
+    );
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
+    keepReplyHeaders(reply);
     reply.hijack();
     reply.raw.on('close', () => {
       void transport.close();
@@ -43,12 +69,15 @@ export const mcpRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
         reply.raw.end(JSON.stringify(jsonRpcError(-32603, 'Internal server error')));
       }
     }
-  });
-  const notAllowed = async (_request: unknown, reply: import('fastify').FastifyReply) =>
+  };
+  const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
     reply
       .code(405)
       .header('allow', 'POST')
       .send(jsonRpcError(-32000, 'Method not allowed: this MCP server is stateless'));
-  app.get('/mcp', { schema: { hide: true } }, notAllowed);
-  app.delete('/mcp', { schema: { hide: true } }, notAllowed);
+  for (const url of ['/mcp', '/api/mcp']) {
+    app.post(url, { schema: { hide: true } }, handle);
+    app.get(url, { schema: { hide: true } }, notAllowed);
+    app.delete(url, { schema: { hide: true } }, notAllowed);
+  }
 };

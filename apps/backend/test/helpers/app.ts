@@ -3,9 +3,9 @@ import type { SelectedModel } from '../../src/agent/models.js';
 import { OfflineModel } from '../../src/agent/offline/model.js';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/container.js';
 import { type Database, openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import type { AppContext } from '../../src/routes/context.js';
 import type { DbVariant } from './db.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -17,6 +17,8 @@ export interface TestApp {
   /** Signs a new user up and returns a bearer token. */
   signUp(email?: string): Promise<{ token: string; userId: string; email: string }>;
   auth(token: string): { authorization: string };
+  /** Creates an MCP key for the user of `token` and returns its secret. */
+  mcpKey(token: string, scope?: 'read' | 'write'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function createTestApp(
     config,
     database,
     authSecret: TEST_SECRET,
-    logger: false,
+    logger: process.env.TEST_LOG ? { level: 'error' } : false,
     model: opts.model ?? { mode: 'offline', name: 'offline', model: new OfflineModel() },
   });
   await app.ready();
@@ -61,6 +63,16 @@ export async function createTestApp(
       return { token, userId: res.json().user.id as string, email };
     },
     auth: (token) => ({ authorization: `Bearer ${token}` }),
+    async mcpKey(token, scope = 'write') {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/mcp-keys',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name: `test ${scope} key`, scope },
+      });
+      if (res.statusCode !== 201) throw new Error(`mcp key creation failed: ${res.statusCode} ${res.body}`);
+      return res.json().key as string;
+    },
     async close() {
       await app.close();
       await database.close();

@@ -12,7 +12,7 @@ export interface DbVariant {
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefined;
 const IN_CI = process.env.CI === 'true';
 
-const pglite: DbVariant = {
+export const pglite: DbVariant = {
   name: 'pglite',
   async create() {
     return { url: 'pglite:memory', drop: async () => {} };

@@ -1,12 +1,12 @@
 'use client';
 
+import type { CreateTaskInput, Priority } from '@todo/contracts';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { dateInputToIso, parseTags } from '@/lib/dates';
-import type { NewTask, Priority } from '@/lib/types';
 import { DueDateField, PriorityField, TagsField } from './TaskFields';
 import { inputClass, primaryButton } from './ui';
 
-export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => Promise<boolean> }) {
+export function AddTaskForm({ onAdd }: { onAdd: (task: CreateTaskInput) => Promise<boolean> }) {
   const id = useId();
   const [title, setTitle] = useState('');
   const [priority, setPriority] = useState<Priority>('medium');
@@ -21,7 +21,12 @@ export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => Promise<boole
       titleRef.current?.focus();
       return;
     }
-    const task: NewTask = { title: trimmed, priority, tags: parseTags(tags), dueAt: dateInputToIso(due) };
+    const task: CreateTaskInput = {
+      title: trimmed,
+      priority,
+      tags: parseTags(tags),
+      dueAt: dateInputToIso(due),
+    };
     setTitle('');
     setTags('');
     setDue('');

@@ -1,13 +1,14 @@
 'use client';
 
+import type { Priority, Status } from '@todo/contracts';
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { Priority, StatusFilter, TaskFilters } from '@/lib/types';
+import type { TaskFilters } from '@/lib/api';
 import { useTasks } from '@/lib/use-tasks';
 import { AddTaskForm } from './AddTaskForm';
 import { TaskItem } from './TaskItem';
 import { ghostButton, inputClass } from './ui';
 
-const STATUSES: { value: StatusFilter; label: string }[] = [
+const STATUSES: { value: Status; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'open', label: 'Open' },
   { value: 'done', label: 'Done' },
@@ -34,7 +35,7 @@ function Skeleton() {
 
 export function TaskBoard({ refreshKey }: { refreshKey: number }) {
   const id = useId();
-  const [status, setStatus] = useState<StatusFilter>('all');
+  const [status, setStatus] = useState<Status>('all');
   const [priority, setPriority] = useState<Priority | ''>('');
   const [tag, setTag] = useState('');
   const [search, setSearch] = useState('');

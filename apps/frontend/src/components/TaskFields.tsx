@@ -1,6 +1,6 @@
 'use client';
 
-import type { Priority } from '@/lib/types';
+import type { Priority } from '@todo/contracts';
 import { inputClass } from './ui';
 
 // The task fields shared by the add form and the inline editor, each with its (visually hidden) label.

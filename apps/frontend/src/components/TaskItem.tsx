@@ -1,8 +1,8 @@
 'use client';
 
+import type { Priority, Task, UpdateTaskInput } from '@todo/contracts';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { dateInputToIso, describeDue, isoToDateInput, parseTags } from '@/lib/dates';
-import type { Priority, Task, TaskPatch } from '@/lib/types';
 import { DueDateField, PriorityField, TagsField } from './TaskFields';
 import { ghostButton, inputClass, PRIORITY_STYLE, primaryButton } from './ui';
 
@@ -11,7 +11,7 @@ const RELATIVE = new Set(['Today', 'Tomorrow', 'Yesterday']);
 interface Props {
   task: Task;
   onToggle: (task: Task) => void;
-  onEdit: (task: Task, patch: TaskPatch) => Promise<boolean>;
+  onEdit: (task: Task, patch: UpdateTaskInput) => Promise<boolean>;
   onDelete: (task: Task) => void;
 }
 
@@ -32,7 +32,7 @@ function EditRow({ task, onDone, onEdit }: { task: Task; onDone: () => void; onE
     event.preventDefault();
     const trimmed = title.trim();
     if (!trimmed) return;
-    const patch: TaskPatch = {};
+    const patch: UpdateTaskInput = {};
     if (trimmed !== task.title) patch.title = trimmed;
     if (priority !== task.priority) patch.priority = priority;
     const dueAt = dateInputToIso(due);

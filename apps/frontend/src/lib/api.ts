@@ -1,43 +1,79 @@
 import type {
   AssistantInfo,
-  Conversation,
-  NewTask,
+  ConversationList,
+  CreatedMcpKey,
+  CreateMcpKeyInput,
+  CreateTaskInput,
+  McpKeyList,
+  MessageList,
+  Priority,
   Problem,
-  StoredMessage,
+  Status,
   Task,
-  TaskFilters,
   TaskList,
-  TaskPatch,
-} from './types';
+  UpdateTaskInput,
+} from '@todo/contracts';
+
+// The REST API as the browser calls it, through the same-origin proxy. Every type comes from
+// @todo/contracts (the backend's own schemas); only imported as types here, so the board's
+// first-load bundle carries no zod.
+
+/** What the board filters by (the query of GET /api/tasks). */
+export interface TaskFilters {
+  status: Status;
+  priority: Priority | '';
+  tag: string;
+  q: string;
+}
+
+/** One failing field of a validation problem: `path` as the API names it (`body.name`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly errors: readonly FieldError[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, errors: readonly FieldError[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.errors = errors;
   }
 }
 
+function fieldErrors(value: unknown): FieldError[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e: unknown) => {
+    const { path, message } = (e ?? {}) as { path?: unknown; message?: unknown };
+    return typeof path === 'string' && typeof message === 'string' ? [{ path, message }] : [];
+  });
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value : undefined;
+
 /** Turns a failed response into an ApiError with the friendliest message we can find. */
 export async function toApiError(res: Response): Promise<ApiError> {
-  let problem: Problem = {};
+  let body: Partial<Problem> & { message?: unknown } = {};
   try {
-    problem = (await res.json()) as Problem;
+    const parsed: unknown = await res.json();
+    if (parsed && typeof parsed === 'object') body = parsed;
   } catch {
     // not JSON: keep the defaults below
   }
   const message =
-    problem.detail ||
-    (problem as { message?: string }).message ||
-    problem.title ||
+    text(body.detail) ??
+    text(body.message) ??
+    text(body.title) ??
     (res.status === 502 || res.status === 503
       ? 'The server is unreachable right now. Please try again in a moment.'
       : `Request failed (${res.status})`);
-  return new ApiError(res.status, problem.code ?? `http_${res.status}`, message);
+  return new ApiError(res.status, text(body.code) ?? `http_${res.status}`, message, fieldErrors(body.errors));
 }
 
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -63,34 +99,42 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   return (await res.json()) as T;
 }
 
-export function tasksQuery(filters: TaskFilters, cursor?: string): string {
+/** Page size of the board; the backend's maximum. */
+export const PAGE_SIZE = 100;
+
+export function tasksQuery(filters: TaskFilters, cursor?: string | null): string {
   const params = new URLSearchParams();
   params.set('status', filters.status);
   if (filters.priority) params.set('priority', filters.priority);
   if (filters.tag) params.set('tag', filters.tag);
   if (filters.q.trim()) params.set('q', filters.q.trim());
-  params.set('limit', '100');
+  params.set('limit', String(PAGE_SIZE));
   if (cursor) params.set('cursor', cursor);
   return params.toString();
 }
 
+const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
+
 export const api = {
-  listTasks: (filters: TaskFilters, cursor?: string) =>
+  listTasks: (filters: TaskFilters, cursor?: string | null) =>
     apiFetch<TaskList>(`/api/tasks?${tasksQuery(filters, cursor)}`),
-  createTask: (task: NewTask) => apiFetch<Task>('/api/tasks', { method: 'POST', body: JSON.stringify(task) }),
-  updateTask: (id: string, patch: TaskPatch) =>
-    apiFetch<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify(patch) }),
+  createTask: (task: CreateTaskInput) =>
+    apiFetch<Task>('/api/tasks', { method: 'POST', body: JSON.stringify(task) }),
+  updateTask: (id: string, patch: UpdateTaskInput) =>
+    apiFetch<Task>(taskPath(id), { method: 'PATCH', body: JSON.stringify(patch) }),
   completeTask: (id: string, completed: boolean) =>
-    apiFetch<Task>(`/api/tasks/${encodeURIComponent(id)}/complete`, {
-      method: 'POST',
-      body: JSON.stringify({ completed }),
-    }),
+    apiFetch<Task>(`${taskPath(id)}/complete`, { method: 'POST', body: JSON.stringify({ completed }) }),
   deleteTask: (id: string, keepalive = false) =>
-    apiFetch<void>(`/api/tasks/${encodeURIComponent(id)}`, { method: 'DELETE', keepalive }),
-  listConversations: () => apiFetch<{ items: Conversation[] }>('/api/conversations'),
+    apiFetch<void>(taskPath(id), { method: 'DELETE', keepalive }),
+  listConversations: () => apiFetch<ConversationList>('/api/conversations'),
   listMessages: (id: string) =>
-    apiFetch<{ items: StoredMessage[] }>(`/api/conversations/${encodeURIComponent(id)}/messages`),
+    apiFetch<MessageList>(`/api/conversations/${encodeURIComponent(id)}/messages`),
   deleteConversation: (id: string) =>
     apiFetch<void>(`/api/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   assistant: () => apiFetch<AssistantInfo>('/api/assistant'),
+  listMcpKeys: () => apiFetch<McpKeyList>('/api/mcp-keys'),
+  createMcpKey: (input: CreateMcpKeyInput) =>
+    apiFetch<CreatedMcpKey>('/api/mcp-keys', { method: 'POST', body: JSON.stringify(input) }),
+  revokeMcpKey: (id: string) =>
+    apiFetch<void>(`/api/mcp-keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

@@ -15,8 +15,22 @@ export function authClient(): AuthClient {
   return client;
 }
 
-/** Only same-site relative paths are followed after sign-in. */
-export function safeNext(value: string | null | undefined): string {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
-  return value;
+/**
+ * Where to go after signing in: `next` resolved against this page's origin by the URL parser (as
+ * the browser will resolve it), kept only when it stays on this origin. String checks are not
+ * enough: the parser drops tabs and newlines and reads `\` as `/`, so `/\t/evil.example` is
+ * `//evil.example`, another site. Returns a path (with query and fragment), or `/`.
+ */
+export function safeNext(value: string | null | undefined, origin: string = window.location.origin): string {
+  if (!value) return '/';
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return '/';
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // a path the parser normalised to start with `//` (e.g. `/.//host`) would leave the origin when followed
+  return path.startsWith('//') ? '/' : path;
 }

@@ -1,6 +1,5 @@
 import type { ThreadMessageLike } from '@assistant-ui/react';
-import type { ChatEvent } from './chat-stream';
-import type { StoredMessage } from './types';
+import type { ChatStreamEvent, Message } from '@todo/contracts';
 
 export interface ToolPart {
   type: 'tool';
@@ -35,7 +34,7 @@ export function pendingAssistant(): ChatMessage {
 }
 
 /** Folds one stream event into the assistant message being written. Pure, so it is easy to test. */
-export function applyEvent(message: ChatMessage, event: ChatEvent): ChatMessage {
+export function applyEvent(message: ChatMessage, event: ChatStreamEvent): ChatMessage {
   switch (event.type) {
     case 'text-delta': {
       const parts = [...message.parts];
@@ -49,7 +48,7 @@ export function applyEvent(message: ChatMessage, event: ChatEvent): ChatMessage 
         ...message,
         parts: [
           ...message.parts,
-          { type: 'tool', id: event.id, name: event.name, args: event.arguments ?? {}, result: undefined },
+          { type: 'tool', id: event.id, name: event.name, args: event.arguments, result: undefined },
         ],
       };
     case 'tool-result': {
@@ -78,15 +77,12 @@ export function applyEvent(message: ChatMessage, event: ChatEvent): ChatMessage 
   }
 }
 
-export function fromStored(stored: StoredMessage): ChatMessage {
+export function fromStored(stored: Message): ChatMessage {
   const parts: ChatMessage['parts'] = stored.toolCalls.map((call, index) => ({
     type: 'tool',
     id: `${stored.id}-tool-${index}`,
     name: call.name,
-    args: (call.arguments && typeof call.arguments === 'object' ? call.arguments : {}) as Record<
-      string,
-      unknown
-    >,
+    args: call.arguments,
     result: { ok: call.ok, summary: call.summary },
   }));
   if (stored.content) parts.push({ type: 'text', text: stored.content });
@@ -132,6 +128,9 @@ const TOOL_VERBS: Record<string, string> = {
   complete_task: 'Completing task',
   update_task: 'Updating task',
   delete_task: 'Deleting task',
+  reopen_task: 'Reopening task',
+  complete_tasks: 'Updating tasks',
+  delete_tasks: 'Checking which tasks to delete',
 };
 
 export function pendingToolLabel(name: string): string {

@@ -45,3 +45,17 @@ export function parseTags(value: string): string[] {
   }
   return [...seen];
 }
+
+/** A day for lists ("Mar 14, 2026"), in the user's locale and time zone. */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** A day and time ("Mar 14, 2026, 9:05 AM"), for a tooltip or a "last used". */
+export function formatMoment(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

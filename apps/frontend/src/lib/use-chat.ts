@@ -1,5 +1,6 @@
 'use client';
 
+import type { Conversation } from '@todo/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api';
 import {
@@ -11,7 +12,6 @@ import {
   userMessage,
 } from './chat-model';
 import { streamChat } from './chat-stream';
-import type { Conversation } from './types';
 
 export interface ChatState {
   conversations: Conversation[];

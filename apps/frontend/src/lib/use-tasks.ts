@@ -1,14 +1,30 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from './api';
-import type { NewTask, Task, TaskFilters, TaskPatch } from './types';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { CreateTaskInput, Task, UpdateTaskInput } from '@todo/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, api, type TaskFilters } from './api';
+import {
+  flattenPages,
+  forgetTask,
+  removeTask,
+  replaceOrPrepend,
+  type TaskListKey,
+  type TaskPages,
+  taskKeys,
+  temporaryTask,
+  updateTask,
+} from './task-cache';
+
+// The board's state on TanStack Query: one infinite query per filter (cursor pages), optimistic
+// mutations that roll back the one task they touched, and a quiet refetch of every loaded page
+// when the assistant changed tasks. Kept by hand: the undo window of a delete (a timer, not a
+// server state) and the tags seen so far (they outlive a filter's cache).
 
 export const UNDO_MS = 6000;
 
 export interface PendingDelete {
   task: Task;
-  index: number;
 }
 
 export interface TasksState {
@@ -21,10 +37,10 @@ export interface TasksState {
   hasMore: boolean;
   loadingMore: boolean;
   loadMore: () => Promise<void>;
-  reload: (quiet?: boolean) => Promise<void>;
-  add: (task: NewTask) => Promise<boolean>;
+  reload: () => Promise<void>;
+  add: (task: CreateTaskInput) => Promise<boolean>;
   toggle: (task: Task) => Promise<void>;
-  edit: (task: Task, patch: TaskPatch) => Promise<boolean>;
+  edit: (task: Task, patch: UpdateTaskInput) => Promise<boolean>;
   remove: (task: Task) => void;
   undo: () => void;
   dismissError: () => void;
@@ -33,101 +49,177 @@ export interface TasksState {
 const message = (error: unknown) =>
   error instanceof ApiError ? error.message : 'Something went wrong. Please try again.';
 
-let tempCounter = 0;
+/** What a mutation's rollback needs: the list it changed (the filters may change meanwhile). */
+interface Touched {
+  key: TaskListKey;
+}
 
 export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
-  const [tasks, setTasks] = useState<Task[]>([]);
-  const [status, setStatus] = useState<TasksState['status']>('loading');
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const key = taskKeys.list(filters);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [tags, setTags] = useState<Set<string>>(new Set());
+  const [tags, setTags] = useState<ReadonlySet<string>>(new Set());
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [pendingDelete, setPendingDelete] = useState<PendingDelete | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const pendingRef = useRef<{ task: Task; index: number; timer: ReturnType<typeof setTimeout> } | null>(null);
-  const loadSeq = useRef(0);
-  const loadedOnce = useRef(false);
-  const shownCount = useRef(0);
-  useEffect(() => {
-    shownCount.current = tasks.length;
-  }, [tasks]);
+  const pendingRef = useRef<{ task: Task; timer: ReturnType<typeof setTimeout> } | null>(null);
 
-  const rememberTags = useCallback((list: Task[]) => {
+  const query = useInfiniteQuery({
+    queryKey: key,
+    queryFn: ({ pageParam }) => api.listTasks(filters, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // While another filter loads, the list on screen stays (no skeleton after the first load).
+    placeholderData: keepPreviousData,
+    // A filter left behind is dropped, so coming back to it never shows tasks edited meanwhile.
+    gcTime: 0,
+  });
+
+  const rememberTags = useCallback((list: readonly Task[]) => {
     setTags((prev) => {
       const next = new Set(prev);
-      for (const t of list) for (const tag of t.tags) next.add(tag);
+      for (const task of list) for (const tag of task.tags) next.add(tag);
       return next.size === prev.size ? prev : next;
     });
   }, []);
 
-  const reload = useCallback(
-    async (quiet = false) => {
-      const seq = ++loadSeq.current;
-      if (!quiet) setStatus((s) => (loadedOnce.current && s === 'ready' ? s : 'loading'));
-      try {
-        let { items, nextCursor: cursor } = await api.listTasks(filters);
-        // A quiet refresh (the assistant changed tasks) keeps as many tasks on screen as the
-        // user had paged in, instead of falling back to the first page.
-        const keep = quiet ? shownCount.current : 0;
-        while (cursor && items.length < keep) {
-          const more = await api.listTasks(filters, cursor);
-          if (seq !== loadSeq.current) return;
-          items = [...items, ...more.items.filter((t) => !items.some((known) => known.id === t.id))];
-          cursor = more.nextCursor;
-        }
-        if (seq !== loadSeq.current) return;
-        setNextCursor(cursor);
-        const hidden = pendingRef.current?.task.id;
-        setTasks(hidden ? items.filter((t) => t.id !== hidden) : items);
-        rememberTags(items);
-        setStatus('ready');
-        setLoadError(null);
-        loadedOnce.current = true;
-      } catch (error) {
-        if (seq !== loadSeq.current) return;
-        if (quiet && loadedOnce.current) {
-          setActionError(message(error));
-        } else {
-          setLoadError(message(error));
-          setStatus('error');
-        }
-      }
-    },
-    [filters, rememberTags],
+  useEffect(() => {
+    rememberTags(flattenPages(query.data));
+  }, [query.data, rememberTags]);
+
+  // The assistant changed tasks: refetch every page the user had loaded, without a skeleton.
+  const { refetch, fetchNextPage } = query;
+  const lastRefresh = useRef(refreshKey);
+  useEffect(() => {
+    if (refreshKey === lastRefresh.current) return;
+    lastRefresh.current = refreshKey;
+    void refetch().then((result) => {
+      if (result.isError && result.data) setActionError(message(result.error));
+    });
+  }, [refreshKey, refetch]);
+
+  const setList = useCallback(
+    (listKey: TaskListKey, fn: (data: TaskPages | undefined) => TaskPages | undefined) =>
+      client.setQueryData<TaskPages>(listKey, fn),
+    [client],
   );
 
-  useEffect(() => {
-    void reload(refreshKey > 0 && loadedOnce.current);
-  }, [reload, refreshKey]);
-
-  const loadMore = useCallback(async () => {
-    if (!nextCursor) return;
-    const seq = loadSeq.current;
-    setLoadingMore(true);
-    try {
-      const { items, nextCursor: cursor } = await api.listTasks(filters, nextCursor);
-      if (seq !== loadSeq.current) return;
-      setTasks((list) => [...list, ...items.filter((t) => !list.some((known) => known.id === t.id))]);
-      rememberTags(items);
-      setNextCursor(cursor);
-    } catch (error) {
+  const creating = useMutation({
+    mutationFn: (input: CreateTaskInput) => api.createTask(input),
+    onMutate: (input): Touched & { temp: Task } => {
+      const temp = temporaryTask(input);
+      setList(key, (data) => replaceOrPrepend(data, temp.id, temp));
+      return { key, temp };
+    },
+    onSuccess: (created, _input, touched) => {
+      setList(touched.key, (data) => replaceOrPrepend(data, touched.temp.id, created));
+      rememberTags([created]);
+    },
+    onError: (error, _input, touched) => {
+      if (touched) setList(touched.key, (data) => removeTask(data, touched.temp.id));
       setActionError(message(error));
-    } finally {
-      setLoadingMore(false);
-    }
-  }, [filters, nextCursor, rememberTags]);
+    },
+  });
 
-  const flushDelete = useCallback((keepalive = false) => {
-    const pending = pendingRef.current;
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    pendingRef.current = null;
-    setPendingDelete(null);
-    api.deleteTask(pending.task.id, keepalive).catch((error: unknown) => {
-      setTasks((list) => (list.some((t) => t.id === pending.task.id) ? list : [pending.task, ...list]));
+  const completing = useMutation({
+    mutationFn: ({ task, completed }: { task: Task; completed: boolean }) =>
+      api.completeTask(task.id, completed),
+    onMutate: ({ task, completed }): Touched => {
+      setList(key, (data) => updateTask(data, task.id, (t) => ({ ...t, completed })));
+      return { key };
+    },
+    onSuccess: (saved, _vars, touched) =>
+      setList(touched.key, (data) => updateTask(data, saved.id, () => saved)),
+    onError: (error, { task }, touched) => {
+      if (touched)
+        setList(touched.key, (data) =>
+          updateTask(data, task.id, (t) => ({ ...t, completed: task.completed })),
+        );
       setActionError(message(error));
+    },
+  });
+
+  const editing = useMutation({
+    mutationFn: ({ task, patch }: { task: Task; patch: UpdateTaskInput }) => api.updateTask(task.id, patch),
+    onMutate: ({ task, patch }): Touched => {
+      setList(key, (data) => updateTask(data, task.id, (t) => ({ ...t, ...patch })));
+      return { key };
+    },
+    onSuccess: (saved, _vars, touched) => {
+      setList(touched.key, (data) => updateTask(data, saved.id, () => saved));
+      rememberTags([saved]);
+    },
+    onError: (error, { task }, touched) => {
+      if (touched) setList(touched.key, (data) => updateTask(data, task.id, () => task));
+      setActionError(message(error));
+    },
+  });
+
+  const { mutateAsync: create } = creating;
+  const { mutateAsync: complete } = completing;
+  const { mutateAsync: save } = editing;
+
+  const add = useCallback(
+    async (input: CreateTaskInput) => {
+      setActionError(null);
+      return create(input).then(
+        () => true,
+        () => false,
+      );
+    },
+    [create],
+  );
+
+  const toggle = useCallback(
+    async (task: Task) => {
+      setActionError(null);
+      await complete({ task, completed: !task.completed }).catch(() => {});
+    },
+    [complete],
+  );
+
+  const edit = useCallback(
+    async (task: Task, patch: UpdateTaskInput) => {
+      setActionError(null);
+      return save({ task, patch }).then(
+        () => true,
+        () => false,
+      );
+    },
+    [save],
+  );
+
+  // Delete: hidden at once, sent when the undo window closes (or the page goes away); a failed
+  // delete shows the task again with the reason.
+  const show = useCallback((id: string) => {
+    setHidden((prev) => {
+      if (!prev.has(id)) return prev;
+      const next = new Set(prev);
+      next.delete(id);
+      return next;
     });
   }, []);
+
+  const flushDelete = useCallback(
+    (keepalive = false) => {
+      const pending = pendingRef.current;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pendingRef.current = null;
+      setPendingDelete(null);
+      const { id } = pending.task;
+      api.deleteTask(id, keepalive).then(
+        () => {
+          forgetTask(client, id);
+          show(id);
+        },
+        (error: unknown) => {
+          show(id);
+          setActionError(message(error));
+        },
+      );
+    },
+    [client, show],
+  );
 
   useEffect(() => {
     const onHide = () => flushDelete(true);
@@ -138,80 +230,15 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
     };
   }, [flushDelete]);
 
-  const add = useCallback(
-    async (input: NewTask) => {
-      const now = new Date().toISOString();
-      const temp: Task = {
-        id: `temp-${++tempCounter}`,
-        title: input.title,
-        description: input.description ?? '',
-        completed: false,
-        priority: input.priority ?? 'medium',
-        tags: input.tags ?? [],
-        dueAt: input.dueAt ?? null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      setTasks((list) => [temp, ...list]);
-      setActionError(null);
-      try {
-        const created = await api.createTask(input);
-        setTasks((list) => list.map((t) => (t.id === temp.id ? created : t)));
-        rememberTags([created]);
-        return true;
-      } catch (error) {
-        setTasks((list) => list.filter((t) => t.id !== temp.id));
-        setActionError(message(error));
-        return false;
-      }
-    },
-    [rememberTags],
-  );
-
-  const toggle = useCallback(async (task: Task) => {
-    const completed = !task.completed;
-    setTasks((list) => list.map((t) => (t.id === task.id ? { ...t, completed } : t)));
-    setActionError(null);
-    try {
-      const saved = await api.completeTask(task.id, completed);
-      setTasks((list) => list.map((t) => (t.id === task.id ? saved : t)));
-    } catch (error) {
-      setTasks((list) => list.map((t) => (t.id === task.id ? { ...t, completed: task.completed } : t)));
-      setActionError(message(error));
-    }
-  }, []);
-
-  const edit = useCallback(
-    async (task: Task, patch: TaskPatch) => {
-      setTasks((list) => list.map((t) => (t.id === task.id ? { ...t, ...patch } : t)));
-      setActionError(null);
-      try {
-        const saved = await api.updateTask(task.id, patch);
-        setTasks((list) => list.map((t) => (t.id === task.id ? saved : t)));
-        rememberTags([saved]);
-        return true;
-      } catch (error) {
-        setTasks((list) => list.map((t) => (t.id === task.id ? task : t)));
-        setActionError(message(error));
-        return false;
-      }
-    },
-    [rememberTags],
-  );
-
   const remove = useCallback(
     (task: Task) => {
       flushDelete();
-      const index = Math.max(
-        0,
-        tasks.findIndex((t) => t.id === task.id),
-      );
-      setTasks((list) => list.filter((t) => t.id !== task.id));
+      setHidden((prev) => new Set(prev).add(task.id));
       const timer = setTimeout(() => flushDelete(), UNDO_MS);
-      pendingRef.current = { task, index, timer };
-      setPendingDelete({ task, index });
+      pendingRef.current = { task, timer };
+      setPendingDelete({ task });
     },
-    [flushDelete, tasks],
+    [flushDelete],
   );
 
   const undo = useCallback(() => {
@@ -220,20 +247,38 @@ export function useTasks(filters: TaskFilters, refreshKey: number): TasksState {
     clearTimeout(pending.timer);
     pendingRef.current = null;
     setPendingDelete(null);
-    setTasks((list) =>
-      list.some((t) => t.id === pending.task.id) ? list : list.toSpliced(pending.index, 0, pending.task),
-    );
-  }, []);
+    show(pending.task.id);
+  }, [show]);
+
+  const loadMore = useCallback(async () => {
+    const result = await fetchNextPage();
+    if (result.isError) setActionError(message(result.error));
+  }, [fetchNextPage]);
+
+  const reload = useCallback(async () => {
+    await refetch();
+  }, [refetch]);
+
+  const tasks = useMemo(
+    () => flattenPages(query.data).filter((task) => !hidden.has(task.id)),
+    [query.data, hidden],
+  );
+  // An error counts as the board's when nothing of this filter is on screen; a failed refetch
+  // or next page of a shown list is reported as an action error instead (see above).
+  const shownOwnData = query.data !== undefined && !query.isPlaceholderData;
+  const failed = query.isError && !shownOwnData;
+  const status: TasksState['status'] =
+    failed && !query.isFetching ? 'error' : query.data === undefined || failed ? 'loading' : 'ready';
 
   return {
     tasks,
     status,
-    loadError,
+    loadError: failed ? message(query.error) : null,
     actionError,
     knownTags: [...tags].sort((a, b) => a.localeCompare(b)),
     pendingDelete,
-    hasMore: nextCursor !== null,
-    loadingMore,
+    hasMore: shownOwnData && query.hasNextPage,
+    loadingMore: query.isFetchingNextPage,
     loadMore,
     reload,
     add,

@@ -1,4 +1,4 @@
-import { CreateTaskInput } from '../../domain/schemas.js';
+import { CreateTaskInput } from '@todo/contracts';
 import { defineTool, quote } from './types.js';
 
 export const addTask = defineTool({

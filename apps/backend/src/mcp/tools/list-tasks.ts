@@ -1,5 +1,5 @@
+import { Priority, Sort, Status, Tag } from '@todo/contracts';
 import { z } from 'zod';
-import { Priority, Sort, Status, Tag } from '../../domain/schemas.js';
 import { defineTool } from './types.js';
 
 export const ListTasksArgs = z.strictObject({

@@ -5,6 +5,8 @@ import type { TaskService } from '../../domain/tasks.js';
 export interface ToolContext {
   userId: string;
   tasks: TaskService;
+  /** Told about failures that are not the domain's refusals (the caller logs them). */
+  onError?: (err: unknown) => void;
 }
 
 export interface ToolOutcome {

@@ -1,5 +1,5 @@
+import { Description, DueAt, Priority, Tags, Title } from '@todo/contracts';
 import { z } from 'zod';
-import { Description, DueAt, Priority, Tags, Title } from '../../domain/schemas.js';
 import { defineTool, quote } from './types.js';
 
 export const updateTask = defineTool({

@@ -34,8 +34,12 @@ describe('ChatPanel', () => {
     // in the log: the header also shows it as the new conversation's title until the list refreshes
     expect(within(screen.getByRole('log')).getByText('add buy milk tomorrow')).toBeInTheDocument();
     expect(screen.getByTestId('tool-chip')).toHaveTextContent("Added 'buy milk'");
-    expect(onTasksChanged).toHaveBeenCalled();
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ message: 'add buy milk tomorrow' });
+    // the board refresh follows the stream's last event, which may land after the text
+    await waitFor(() => expect(onTasksChanged).toHaveBeenCalled());
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      message: 'add buy milk tomorrow',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
 
     // the next message continues the same conversation
     await user.type(screen.getByLabelText('Message the assistant'), 'thanks');
@@ -44,6 +48,7 @@ describe('ChatPanel', () => {
       expect(calls.filter((c) => c.method === 'POST').at(-1)?.body).toEqual({
         conversationId: 'c-new',
         message: 'thanks',
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       }),
     );
   });
@@ -126,9 +131,10 @@ describe('ChatPanel', () => {
     await user.type(screen.getByLabelText('Message the assistant'), 'fresh start');
     await user.click(screen.getByRole('button', { name: /send/i }));
     expect(await screen.findByText('Reply 2')).toBeInTheDocument();
+    // a new conversation: no conversationId is sent
     expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
-      { message: 'hello' },
-      { message: 'fresh start' },
+      { message: 'hello', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      { message: 'fresh start', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
     ]);
   });
 });

@@ -1,8 +1,9 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { Task } from '@todo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '@/lib/types';
 import { json, mockFetch } from '@/test/fetch-mock';
+import { render } from '@/test/render';
 import { TaskBoard } from '../TaskBoard';
 
 const task = (over: Partial<Task>): Task => ({

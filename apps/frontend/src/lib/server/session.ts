@@ -1,7 +1,5 @@
 import { headers } from 'next/headers';
-import { backendUrl } from './backend-url';
-import { clientInfoFromHeaders } from './client-info';
-import { upstreamRequestHeaders } from './forward';
+import { backendUrl } from '../../../server/settings';
 
 export interface SessionUser {
   id: string;
@@ -14,6 +12,9 @@ export type SessionResult =
   | { kind: 'signed-out' }
   | { kind: 'unavailable' };
 
+/** The forwarding headers the edge server (server/edge.ts) decided for this request, one value each. */
+const FORWARDED = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'] as const;
+
 /** Asks the backend who the cookie belongs to. Distinguishes "no session" from "backend unreachable". */
 export async function getSession(): Promise<SessionResult> {
   const incoming = await headers();
@@ -21,11 +22,12 @@ export async function getSession(): Promise<SessionResult> {
   if (!cookie) return { kind: 'signed-out' };
   let res: Response;
   try {
-    // the same headers the proxy would send, so the backend sees the browser's host and address
-    const forwarded = upstreamRequestHeaders(
-      new Headers({ cookie, accept: 'application/json' }),
-      clientInfoFromHeaders(incoming),
-    );
+    // the same client identity the proxy sends, so the backend sees the browser's host and address
+    const forwarded = new Headers({ cookie, accept: 'application/json' });
+    for (const name of FORWARDED) {
+      const value = incoming.get(name);
+      if (value) forwarded.set(name, value);
+    }
     res = await fetch(`${backendUrl()}/api/auth/get-session`, {
       headers: forwarded,
       cache: 'no-store',
