@@ -435,7 +435,7 @@ export const SETTINGS = [
     name: 'SHUTDOWN_DELAY_MS',
     group: 'backend',
     shown: '`5000` in production, else `0`',
-    help: 'after SIGTERM keep serving (`/ready` 503) so the pod leaves its Service before draining',
+    help: "after SIGTERM keep serving (backend and frontend; the backend's `/ready` answers 503) so the pod leaves its Service before draining",
   },
   {
     name: 'OPENAI_AGENTS_TRACING',

@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApiProxy } from './api-proxy.ts';
 import { createEdge } from './edge.ts';
-import { BODY_LIMIT, backendUrl, keepAliveTimeout, trustedProxyHops } from './settings.ts';
+import { BODY_LIMIT, backendUrl, keepAliveTimeout, shutdownDelayMs, trustedProxyHops } from './settings.ts';
 
 const dev = process.argv.includes('--dev');
 const dir = path.resolve(import.meta.dirname, '..');
@@ -24,8 +24,10 @@ const hostname = process.env.HOSTNAME || '0.0.0.0';
 const DRAIN_MS = 20_000;
 
 let hops: number;
+let delayMs: number;
 try {
   hops = trustedProxyHops();
+  delayMs = shutdownDelayMs(process.env, !dev);
 } catch (error) {
   console.error(`frontend: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
@@ -55,7 +57,12 @@ const edge = createEdge({
   next: (req, res) => nextHandler(req, res),
 });
 
-const server = http.createServer(edge.handle);
+let stopping = false;
+const server = http.createServer((req, res) => {
+  // after SIGTERM: still serving, but no connection is kept for another request
+  if (stopping) res.setHeader('Connection', 'close');
+  edge.handle(req, res);
+});
 server.on('checkContinue', edge.checkContinue);
 const keepAlive = keepAliveTimeout();
 if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive;
@@ -66,10 +73,14 @@ server.listen(port, hostname, () => {
   );
 });
 
-let stopping = false;
-function stop(signal: 'SIGINT' | 'SIGTERM') {
+async function stop(signal: 'SIGINT' | 'SIGTERM') {
   if (stopping) return;
   stopping = true;
+  // keep serving until the Service has let go of this pod, so no new connection is refused
+  if (signal === 'SIGTERM' && delayMs > 0) {
+    console.log(`frontend: SIGTERM, serving ${delayMs} ms more before draining`);
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
   // stop accepting, let requests in flight finish (idle kept-alive connections close at once)
   const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
   force.unref();
@@ -78,5 +89,5 @@ function stop(signal: 'SIGINT' | 'SIGTERM') {
   });
   server.closeIdleConnections();
 }
-process.once('SIGINT', () => stop('SIGINT'));
-process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

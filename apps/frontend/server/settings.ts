@@ -38,3 +38,22 @@ export function keepAliveTimeout(env: Env = process.env): number | undefined {
   const value = Number.parseInt(env.KEEP_ALIVE_TIMEOUT ?? '', 10);
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
+
+/** Longest SHUTDOWN_DELAY_MS accepted: it must fit in the pod's termination grace period (30 s). */
+const MAX_SHUTDOWN_DELAY_MS = 20_000;
+
+/**
+ * SHUTDOWN_DELAY_MS: after SIGTERM the server keeps serving this long before it stops accepting,
+ * so kube-proxy has removed the pod from the Service first (the backend does the same). 5000 in
+ * production, 0 in development.
+ */
+export function shutdownDelayMs(env: Env = process.env, production = env.NODE_ENV === 'production'): number {
+  const raw = env.SHUTDOWN_DELAY_MS?.trim();
+  if (!raw) return production ? 5_000 : 0;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(ms) || ms > MAX_SHUTDOWN_DELAY_MS)
+    throw new Error(
+      `SHUTDOWN_DELAY_MS must be a whole number of milliseconds from 0 to ${MAX_SHUTDOWN_DELAY_MS}, not "${raw}"`,
+    );
+  return ms;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseIp, type RequestLike, resolveClient, rewriteForwarding } from '../client-address.ts';
-import { trustedProxyHops } from '../settings.ts';
+import { shutdownDelayMs, trustedProxyHops } from '../settings.ts';
 
 const from = (
   remoteAddress: string,
@@ -86,5 +86,16 @@ describe('TRUSTED_PROXY_HOPS', () => {
     expect(trustedProxyHops({ TRUSTED_PROXY_HOPS: '2' })).toBe(2);
     for (const bad of ['-1', '1.5', 'one', 'true', '11'])
       expect(() => trustedProxyHops({ TRUSTED_PROXY_HOPS: bad }), bad).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+});
+
+describe('SHUTDOWN_DELAY_MS', () => {
+  it('is 5 s in production and 0 in development unless set; bad values name the setting', () => {
+    expect(shutdownDelayMs({}, true)).toBe(5_000);
+    expect(shutdownDelayMs({}, false)).toBe(0);
+    expect(shutdownDelayMs({ SHUTDOWN_DELAY_MS: '0' }, true)).toBe(0);
+    expect(shutdownDelayMs({ SHUTDOWN_DELAY_MS: ' 2500 ' }, true)).toBe(2_500);
+    for (const bad of ['-1', '1.5', 'soon', '20001'])
+      expect(() => shutdownDelayMs({ SHUTDOWN_DELAY_MS: bad }, true), bad).toThrow(/SHUTDOWN_DELAY_MS/);
   });
 });
