@@ -30,11 +30,12 @@ import { chartValues, isExternalDatabase, userValuesFile } from './values.mjs';
  *   images: string[],
  *   chartPath: string,
  *   chartRef: string,
+ *   released: boolean,
  *   valuesFiles: string[],
  * }} Desired
  *   `external`: why the chart is not deployed at all (an external database), else null.
  *   `chartPath`: what Helm installs (this working tree's chart folder, a released chart pulled
- *   from CHART_SOURCE, or its reference in a dry run); `chartRef` names it for people.
+ *   from CHART_SOURCE, or its reference in a dry run); `chartRef` names it for people; `released`: it came from CHART_SOURCE.
  *   `valuesFiles`: the user's own values file (CHART_VALUES_DIR/<chart>.yaml), applied under the
  *   pipeline's values and counted in the digest.
  * @typedef {{
@@ -99,6 +100,7 @@ export function desiredState(chart, cfg, target, o = {}) {
     chartVersion,
     chartPath: source.dir ?? source.ref,
     chartRef: source.ref,
+    released: source.released,
   };
   if (chart === 'todo-postgres' && isExternalDatabase(cfg.get('DATABASE_URL'))) {
     return {

@@ -110,6 +110,8 @@ export function createRollout(o) {
         return repair.done;
       });
     }
+    if (e.want.released)
+      log.info(`chart ${e.release}: ${e.want.chartRef}, released (its image pinned in it)`);
     const ti = performance.now();
     const app = chartOf(e.chart)?.app;
     for (const image of e.want.images) {

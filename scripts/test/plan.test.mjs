@@ -23,6 +23,7 @@ function want(over = {}) {
     images: ['todo-backend:bbbb'],
     chartPath: 'charts/todo-backend',
     chartRef: 'charts/todo-backend',
+    released: false,
     valuesFiles: [],
     ...over,
   };

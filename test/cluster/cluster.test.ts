@@ -389,6 +389,9 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
         { run, repoRoot: REPO_ROOT },
         path.join(os.tmpdir(), 'todo-inner-loop'),
       );
+      // the phases before leave the app deployed from the registry, with two replicas: start from
+      // the repository's own release, as a developer's loop does
+      await innerLoop.restoreRepositoryRelease(deps());
     });
     afterAll(() => {
       if (scratchCopy) fs.rmSync(scratchCopy, { recursive: true, force: true });

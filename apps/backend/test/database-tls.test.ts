@@ -208,6 +208,23 @@ describe.skipIf(Boolean(unavailable) && !IN_CI)('PostgreSQL that accepts TLS onl
     expect(other.ready.status).toBe(503);
   });
 
+  it('keeps the CA it started with when the file changes under it (a ConfigMap a failed upgrade rewrote)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-ca-'));
+    const caFile = path.join(dir, 'ca.crt');
+    fs.copyFileSync(pg.caFile, caFile);
+    const a = await openApp({ DATABASE_URL: pg.url({ sslmode: 'verify-full' }), PGSSLROOTCERT: caFile });
+    try {
+      await runMigrations(a.database);
+      fs.copyFileSync(pg.otherCaFile, caFile);
+      // three queries at once on a pool of two: a new connection opens, and still trusts the first CA
+      expect(await Promise.all([a.tls(), a.tls(), a.tls()])).toEqual([true, true, true]);
+      expect((await a.ready()).status).toBe(200);
+    } finally {
+      await a.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('verify-full without the CA: not ready, "the certificate is not trusted"', async () => {
     const untrusted: Record<string, string>[] = [
       { DATABASE_URL: pg.url({ sslmode: 'verify-full' }) },

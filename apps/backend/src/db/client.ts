@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Config } from '../config.js';
 import { schema } from './schema.js';
 
@@ -78,12 +79,28 @@ export function postgresConnectionString(url: string, caFile?: string): string {
   return u.toString();
 }
 
+/**
+ * node-postgres's settings for a connection string, its CA file read once, now. Given the string
+ * itself, node-postgres reads `sslrootcert` again for every new connection, and the chart's CA is a
+ * ConfigMap volume, which Kubernetes rewrites under a running pod when a release changes it: a
+ * failed upgrade to another CA would break the pods that keep serving. A CA file that cannot be
+ * read (or a setting node-postgres refuses) leaves the string as it is, so every connection
+ * reports the problem and readiness explains it (explainDatabaseError).
+ */
+function clientSettings(connectionString: string): pg.ClientConfig {
+  try {
+    return parseIntoClientConfig(connectionString) as pg.ClientConfig;
+  } catch {
+    return { connectionString };
+  }
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const url = opts.databaseUrl;
   if ((url && /^postgres(ql)?:\/\//.test(url)) || (!url && opts.usePgEnv)) {
     // With no URL, node-postgres reads PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE itself.
     const clientConfig: pg.ClientConfig = {
-      ...(url ? { connectionString: postgresConnectionString(url, opts.caFile) } : {}),
+      ...(url ? clientSettings(postgresConnectionString(url, opts.caFile)) : {}),
       connectionTimeoutMillis: 10_000,
     };
     const listeners = new Set<() => Promise<void>>();
