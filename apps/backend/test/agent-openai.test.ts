@@ -1,3 +1,4 @@
+import { TASK_TOOL_NAMES } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectModel } from '../src/agent/models.js';
 import { loadConfig } from '../src/config.js';
@@ -91,18 +92,7 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
     expect(events.at(-1)?.data).toMatchObject({ tasksChanged: true });
 
     // the tools the model was offered are exactly the MCP server's tools
-    expect(fake.requests[0]?.tools?.map((x) => x.function.name).sort()).toEqual(
-      [
-        'add_task',
-        'complete_task',
-        'complete_tasks',
-        'delete_task',
-        'delete_tasks',
-        'list_tasks',
-        'reopen_task',
-        'update_task',
-      ].sort(),
-    );
+    expect(fake.requests[0]?.tools?.map((x) => x.function.name).sort()).toEqual(TASK_TOOL_NAMES);
     expect(fake.requests).toHaveLength(3);
 
     // and the database has the task, completed
