@@ -1,7 +1,8 @@
 // @ts-check
 // pod-logs.mjs: the pieces of the follower that do not need a cluster.
 import { describe, expect, it } from 'vitest';
-import { instancesOf, jsonStream, lineStream, podPrefix, releaseSelector } from '../lib/pod-logs.mjs';
+import { lineStream } from '../lib/exec.mjs';
+import { instancesOf, jsonStream, podPrefix, releaseSelector } from '../lib/pod-logs.mjs';
 
 describe('jsonStream', () => {
   it('splits concatenated, indented JSON objects whatever the chunk boundaries', () => {
