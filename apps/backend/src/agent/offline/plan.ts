@@ -264,25 +264,21 @@ export function nextStep(turns: readonly Turn[], clock: Clock): Step {
         return planTurn([intent], earlier, current.results, clock).step;
       }
     }
+    /** The step that adds a task read from `message` (its title, details and dates). */
+    const addTaskStep = (message: string): Step => {
+      const { text, quotes } = normalize(message);
+      return planTurn(
+        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
+        earlier,
+        current.results,
+        clock,
+      ).step;
+    };
     if (asked?.kind === 'add-unknown' && (single.kind === 'yes' || single.kind === 'no')) {
       if (single.kind === 'no') return { say: 'OK. What would you like to do?' };
-      const { text, quotes } = normalize(asked.text);
-      return planTurn(
-        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
-        earlier,
-        current.results,
-        clock,
-      ).step;
+      return addTaskStep(asked.text);
     }
-    if (asked?.kind === 'title' && single.kind === 'unknown') {
-      const { text, quotes } = normalize(current.userText);
-      return planTurn(
-        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
-        earlier,
-        current.results,
-        clock,
-      ).step;
-    }
+    if (asked?.kind === 'title' && single.kind === 'unknown') return addTaskStep(current.userText);
   }
   return planTurn(intents, earlier, current.results, clock).step;
 }
