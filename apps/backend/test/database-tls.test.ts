@@ -12,8 +12,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineModel } from '../src/agent/offline/model.js';
-import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import {
   databaseOptions,
@@ -22,7 +20,7 @@ import {
   postgresConnectionString,
 } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { TEST_SECRET } from './helpers/app.js';
+import { buildTestApp, TEST_SECRET } from './helpers/app.js';
 import { startTlsPostgres, type TlsPostgres, tlsPostgresUnavailable } from './helpers/tls-postgres.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,13 +34,7 @@ if (unavailable && !IN_CI) {
 async function openApp(env: Record<string, string>) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const database = await openDatabase({ ...databaseOptions(config), poolMax: 2 });
-  const app = await buildApp({
-    config,
-    database,
-    authSecret: TEST_SECRET,
-    logger: false,
-    model: { mode: 'offline', name: 'offline', model: new OfflineModel() },
-  });
+  const app = await buildTestApp({ config, database });
   return {
     app,
     database,
