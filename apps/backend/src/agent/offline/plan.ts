@@ -37,6 +37,17 @@ function noonToday(clock: Clock): Date {
   return noonOn(d.y, d.m, d.d, clock);
 }
 
+/**
+ * The question that resolving `intent`'s task asked ("which one?"); with candidates, the next
+ * message picks among them.
+ */
+function askWhich(res: { ask: string; candidates: TaskView[] }, intent: Intent): Outcome {
+  return {
+    say: res.ask,
+    ...(res.candidates.length ? { pending: { kind: 'choose', intent, candidates: res.candidates } } : {}),
+  };
+}
+
 /** One task's change for a single-task intent: a call, or a sentence when there is nothing to do. */
 function decide(intent: Intent, t: TaskView, clock: Clock): Outcome {
   switch (intent.kind) {
@@ -127,13 +138,7 @@ export function planIntent(
     case 'ask': {
       const res = resolve(intent.ref, prior, mine);
       if ('call' in res) return res;
-      if ('ask' in res)
-        return {
-          say: res.ask,
-          ...(res.candidates.length
-            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
-            : {}),
-        };
+      if ('ask' in res) return askWhich(res, intent);
       if ('missing' in res) {
         return {
           say:
@@ -153,13 +158,7 @@ export function planIntent(
       const prefer = intent.kind === 'complete' ? !intent.completed : undefined;
       const res = resolve(intent.ref, prior, lists, prefer);
       if ('call' in res) return res;
-      if ('ask' in res)
-        return {
-          say: res.ask,
-          ...(res.candidates.length
-            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
-            : {}),
-        };
+      if ('ask' in res) return askWhich(res, intent);
       if ('missing' in res) return { say: res.missing };
       const texts: string[] = [];
       let next = 0;
