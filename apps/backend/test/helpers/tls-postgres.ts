@@ -4,6 +4,8 @@
 // touches the machine's own server. Used by the backend's TLS suite on loopback; the test
 // workspace reuses it (the cluster phases in test/beyond start it on an address the pods reach,
 // and its throwaway PKI serves the registry suite's TLS registry), so it uses Node built-ins only.
+// About 330 lines: the server and the PKI it makes stay one module, the path test/beyond and
+// test/registry import both from.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
