@@ -11,8 +11,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { databaseOptions, openDatabase, postgresConnectionString } from '../src/db/client.js';
-import { explainDatabaseError } from '../src/db/explain.js';
+import {
+  databaseOptions,
+  explainDatabaseError,
+  openDatabase,
+  postgresConnectionString,
+} from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { buildTestApp, TEST_SECRET } from './helpers/app.js';
 import { freePort } from './helpers/net.js';
