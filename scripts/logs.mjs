@@ -6,7 +6,7 @@
 import { describeTarget, kubectlArgs, pinContext, resolveTarget } from './lib/cluster.mjs';
 import { EXIT, ScriptError, usageError } from './lib/errors.mjs';
 import { runScript } from './lib/main.mjs';
-import { followLogs, instancesOf, podPrefix, previousLogs, releaseSelector } from './lib/pod-logs.mjs';
+import { followLogs, instancesOf, listPods, podPrefix, previousLogs } from './lib/pod-logs.mjs';
 import { chartNames } from './lib/repo.mjs';
 
 const RELEASES = chartNames();
@@ -120,30 +120,16 @@ function sinceDate(text) {
  */
 async function printOnce(o) {
   const base = kubectlArgs(o.target);
-  const r = await o.runner.run('kubectl', [
-    ...base,
-    'get',
-    'pods',
-    '--selector',
-    releaseSelector(o.releases),
-    '--output',
-    'json',
-  ]);
-  if (r.dry) return;
-  if (!r.ok) throw new ScriptError(`cannot list the pods: ${r.stderr.trim()}`, EXIT.CLUSTER);
-  for (const pod of JSON.parse(r.stdout || '{}').items ?? []) {
+  const { listing, pods } = await listPods(o);
+  if (listing.dry) return;
+  if (!listing.ok) throw new ScriptError(`cannot list the pods: ${listing.stderr.trim()}`, EXIT.CLUSTER);
+  for (const pod of pods) {
+    const name = pod.metadata?.name ?? '';
     for (const i of instancesOf(pod)) {
       if (!i.current) continue;
       const limit = o.since ? [`--since-time=${o.since.toISOString()}`] : [`--tail=${o.tail}`];
-      const l = await o.runner.run('kubectl', [
-        ...base,
-        'logs',
-        pod.metadata.name,
-        '--container',
-        i.container,
-        ...limit,
-      ]);
-      const prefix = podPrefix(pod.metadata.name, i.container, i.several);
+      const l = await o.runner.run('kubectl', [...base, 'logs', name, '--container', i.container, ...limit]);
+      const prefix = podPrefix(name, i.container, i.several);
       for (const line of l.stdout.split('\n')) if (line) o.log.info(`${prefix} │ ${line}`);
     }
   }

@@ -128,6 +128,28 @@ function start(bin, args, o) {
 }
 
 /**
+ * Calls `onLine` once per complete line (without its `\n` or `\r\n`), whatever the chunk
+ * boundaries; `flush()` passes on an unterminated last line.
+ * @param {(line: string) => void} onLine
+ */
+export function lineStream(onLine) {
+  let pending = '';
+  return {
+    /** @param {string} chunk */
+    push(chunk) {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) onLine(l.replace(/\r$/, ''));
+    },
+    flush() {
+      if (pending) onLine(pending);
+      pending = '';
+    },
+  };
+}
+
+/**
  * @param {{ dryRun?: boolean, runQueries?: boolean, log?: import('./log.mjs').Log, env?: NodeJS.ProcessEnv, cwd?: string }} [opts]
  *   `log` defaults to a logger on stderr (what the test harnesses want); `cwd` is the default
  *   working folder of every command.
@@ -137,24 +159,6 @@ export function createRunner(opts = {}) {
   const dryRun = Boolean(opts.dryRun);
   const runQueries = Boolean(opts.runQueries);
   const baseEnv = opts.env ?? process.env;
-
-  /** Forwards output line by line, redacted, while the command runs. */
-  function lineForwarder() {
-    let pending = '';
-    return {
-      /** @param {string} chunk */
-      push(chunk) {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const l of lines) log.output(l);
-      },
-      flush() {
-        if (pending) log.output(pending);
-        pending = '';
-      },
-    };
-  }
 
   /** @param {RunOptions} o */
   const skipped = (o) => dryRun && (!runQueries || Boolean(o.change));
@@ -172,7 +176,8 @@ export function createRunner(opts = {}) {
     }
     if (o.change) log.command(bin, args);
     else log.debug(`$ ${[bin, ...args].join(' ')}`);
-    const fwd = o.stream && !o.inherit ? lineForwarder() : null;
+    // forwarded line by line (log.output redacts) while the command runs
+    const fwd = o.stream && !o.inherit ? lineStream((line) => log.output(line)) : null;
     const cwd = o.cwd ?? opts.cwd;
     const r = await start(bin, args, {
       env: o.env ?? baseEnv,

@@ -6,10 +6,10 @@
 // follower started are shown from `--tail` lines or `--since-time` on. A crash seen only after the
 // fact (the container already restarted) is read once with `--previous`, so its lines are not
 // lost either. Used by `pnpm logs` (scripts/logs.mjs) and between watch-mode rounds. A little
-// over 300 lines: the follower, the two stream splitters it needs (kubectl's JSON events, log
-// lines) and the `--previous` reader, which share the pod and prefix helpers.
+// over 300 lines: the follower, the splitter of kubectl's JSON events, the one pod listing and the
+// `--previous` reader, which share the pod and prefix helpers.
 import { kubectlArgs } from './cluster.mjs';
-import { firstError } from './exec.mjs';
+import { firstError, lineStream } from './exec.mjs';
 import { startService } from './service.mjs';
 
 /**
@@ -70,27 +70,6 @@ export function jsonStream(onValue) {
         }
       }
       if (depth === 0) buf = '';
-    },
-  };
-}
-
-/**
- * Calls `onLine` once per complete line, whatever the chunk boundaries.
- * @param {(line: string) => void} onLine
- */
-export function lineStream(onLine) {
-  let pending = '';
-  return {
-    /** @param {string} chunk */
-    push(chunk) {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const l of lines) onLine(l.replace(/\r$/, ''));
-    },
-    flush() {
-      if (pending) onLine(pending);
-      pending = '';
     },
   };
 }
@@ -271,14 +250,14 @@ export async function followLogs(o) {
 }
 
 /**
- * The previous container's logs of every pod of `releases` that restarted (the crash's output).
- * @param {{ target: import('./cluster.mjs').Target, runner: import('./exec.mjs').Runner, log: import('./log.mjs').Log, releases: string[] }} o
- * @returns {Promise<number>} how many instances were shown
+ * The pods of `releases` as one `kubectl get pods` lists them now; `pods` is empty when the listing
+ * did not run (dry run) or failed, which `listing` tells and the caller reports its own way.
+ * @param {{ target: import('./cluster.mjs').Target, runner: import('./exec.mjs').Runner, releases: string[] }} o
+ * @returns {Promise<{ listing: import('./exec.mjs').RunResult, pods: Pod[] }>}
  */
-export async function previousLogs(o) {
-  const base = kubectlArgs(o.target);
-  const r = await o.runner.run('kubectl', [
-    ...base,
+export async function listPods(o) {
+  const listing = await o.runner.run('kubectl', [
+    ...kubectlArgs(o.target),
     'get',
     'pods',
     '--selector',
@@ -286,10 +265,22 @@ export async function previousLogs(o) {
     '--output',
     'json',
   ]);
-  if (r.dry) return 0;
-  if (!r.ok) throw new Error(`cannot list the pods (${firstError(r)})`);
+  const ran = listing.ok && !listing.dry;
+  return { listing, pods: ran ? (JSON.parse(listing.stdout || '{}').items ?? []) : [] };
+}
+
+/**
+ * The previous container's logs of every pod of `releases` that restarted (the crash's output).
+ * @param {{ target: import('./cluster.mjs').Target, runner: import('./exec.mjs').Runner, log: import('./log.mjs').Log, releases: string[] }} o
+ * @returns {Promise<number>} how many instances were shown
+ */
+export async function previousLogs(o) {
+  const base = kubectlArgs(o.target);
+  const { listing, pods } = await listPods(o);
+  if (listing.dry) return 0;
+  if (!listing.ok) throw new Error(`cannot list the pods (${firstError(listing)})`);
   let shown = 0;
-  for (const pod of /** @type {Pod[]} */ (JSON.parse(r.stdout || '{}').items ?? [])) {
+  for (const pod of pods) {
     const name = pod.metadata?.name ?? '';
     for (const i of instancesOf(pod)) {
       if (!i.previous) continue;

@@ -5,9 +5,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, NOT_READY_ADVICE, notReadyReason, readableLogLine, report } from '../lib/diagnose.mjs';
+import { resolveTarget } from '../lib/cluster.mjs';
+import {
+  analyze,
+  analyzePod,
+  collect,
+  NOT_READY_ADVICE,
+  notReadyReason,
+  readableLogLine,
+  report,
+} from '../lib/diagnose.mjs';
 import { createLog } from '../lib/log.mjs';
 import { REPO_ROOT } from '../lib/repo.mjs';
+import { fakeRunner, useTempDirs } from './helpers.mjs';
+
+const { cfgOf } = useTempDirs();
 
 const fx = JSON.parse(fs.readFileSync(new URL('./fixtures/backend-not-ready.json', import.meta.url), 'utf8'));
 const POD = fx.pod.metadata.name;
@@ -68,5 +80,90 @@ describe('diagnose: the backend is running but not Ready', () => {
     const reasons = [...union.matchAll(/'(db_[a-z_]+)'/g)].map((m) => m[1]);
     expect(reasons.length).toBeGreaterThan(10);
     expect(Object.keys(NOT_READY_ADVICE).sort()).toEqual([...reasons].sort());
+  });
+});
+
+describe('diagnose', () => {
+  /** @param {any} status @param {any[]} [events] @param {string[]} [logs] */
+  const cause = (status, events = [], logs = []) =>
+    analyzePod(
+      { metadata: { name: 'p' }, spec: { containers: [{ image: 'todo-backend:1' }] }, status },
+      events,
+      logs,
+    ).cause;
+  it('names the probable cause in plain words', () => {
+    expect(
+      cause({
+        phase: 'Pending',
+        containerStatuses: [{ state: { waiting: { reason: 'ErrImageNeverPull' } } }],
+      }),
+    ).toMatch(/image not loaded/);
+    expect(
+      cause(
+        { phase: 'Running', containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+        [],
+        ['Error: DATABASE_URL must be set'],
+      ),
+    ).toMatch(/variable is missing/);
+    expect(
+      cause({
+        phase: 'Running',
+        containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+      }),
+    ).toMatch(/keeps crashing/);
+    expect(
+      cause({
+        phase: 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'False', message: '0/1 nodes are available: 1 Insufficient cpu.' },
+        ],
+      }),
+    ).toMatch(/not enough free CPU or memory/);
+    expect(
+      cause({ phase: 'Running', containerStatuses: [{ state: { running: {} } }] }, [
+        { reason: 'Unhealthy', message: 'Readiness probe failed' },
+      ]),
+    ).toMatch(/probe fails/);
+    expect(
+      cause({
+        phase: 'Running',
+        containerStatuses: [{ lastState: { terminated: { reason: 'OOMKilled' } } }],
+      }),
+    ).toMatch(/OOMKilled/);
+  });
+});
+
+describe('diagnose.collect', () => {
+  it('reads pods, then events and logs only for pods that are not Ready', async () => {
+    const t = resolveTarget(cfgOf({}));
+    const pods = {
+      items: [
+        {
+          metadata: { name: 'ok-1' },
+          status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+        },
+        {
+          metadata: { name: 'bad-1' },
+          status: {
+            phase: 'Running',
+            conditions: [{ type: 'Ready', status: 'False' }],
+            containerStatuses: [{ restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+          },
+        },
+      ],
+    };
+    const r = fakeRunner({
+      'kubectl --context minikube --namespace todo get pods': { stdout: JSON.stringify(pods) },
+      'kubectl --context minikube --namespace todo logs bad-1': {
+        stdout: 'Error: BETTER_AUTH_SECRET is required\n',
+      },
+    });
+    const d = await collect(t, /** @type {any} */ (r), { release: 'todo-backend' });
+    expect(d.podCount).toBe(2);
+    expect(d.findings.map((f) => f.pod)).toEqual(['bad-1']);
+    expect(d.findings[0]?.cause).toMatch(/variable is missing/);
+    expect(r.calls[0]).toContain('--selector app.kubernetes.io/instance=todo-backend');
+    expect(r.calls.some((c) => c.includes('logs bad-1') && c.includes('--previous'))).toBe(true);
+    expect(r.calls.some((c) => c.includes('logs ok-1'))).toBe(false);
   });
 });

@@ -32,46 +32,55 @@ describe('ignored', () => {
   });
 });
 
+/**
+ * A roundQueue (300 ms debounce) on a clock the test sets (`clock.t`), whose every round waits for
+ * `release()`; `rounds` holds each round's files as it starts (null: a runNow round without changes).
+ */
+function heldRounds() {
+  const clock = { t: 0 };
+  /** @type {(string[] | null)[]} */
+  const rounds = [];
+  /** @type {() => void} */
+  let releaseRound = () => {};
+  const queue = roundQueue({
+    debounceMs: 300,
+    now: () => clock.t,
+    run: async (batch) => {
+      rounds.push(batch?.files ?? null);
+      await new Promise((resolve) => {
+        releaseRound = () => resolve(undefined);
+      });
+    },
+  });
+  return { queue, rounds, clock, release: () => releaseRound() };
+}
+
 describe('roundQueue', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
   it('debounces saves into one round, and changes during a round make the next one', async () => {
     vi.useFakeTimers();
-    let t = 0;
-    /** @type {{ files: string[] }[]} */
-    const rounds = [];
-    /** @type {() => void} */
-    let release = () => {};
-    const q = roundQueue({
-      debounceMs: 300,
-      now: () => t,
-      run: async (batch) => {
-        if (batch) rounds.push(batch);
-        await new Promise((r) => {
-          release = () => r(undefined);
-        });
-      },
-    });
+    const { queue: q, rounds, clock, release } = heldRounds();
     q.notify('a');
-    t = 100;
+    clock.t = 100;
     vi.advanceTimersByTime(100);
     q.notify('b');
-    t = 350;
+    clock.t = 350;
     vi.advanceTimersByTime(250);
     expect(rounds).toEqual([]); // 300 ms after the last save, not the first
-    t = 400;
+    clock.t = 400;
     vi.advanceTimersByTime(50);
     vi.advanceTimersByTime(1); // the timer yields once to pending events (setImmediate)
-    expect(rounds.map((r) => r.files)).toEqual([['a', 'b']]);
+    expect(rounds).toEqual([['a', 'b']]);
     expect(q.busy()).toBe(true);
     q.notify('c'); // during the round
-    t = 2000;
+    clock.t = 2000;
     vi.advanceTimersByTime(1600);
     expect(rounds.length).toBe(1); // never two at once
     release();
     for (let i = 0; i < 4; i++) await vi.advanceTimersByTimeAsync(1);
-    expect(rounds.map((r) => r.files)).toEqual([['a', 'b'], ['c']]);
+    expect(rounds).toEqual([['a', 'b'], ['c']]);
     release();
     await q.close();
   });
@@ -99,24 +108,10 @@ describe('roundQueue', () => {
   });
   it('runNow starts a round at once; the changes it sees meanwhile make the next one', async () => {
     vi.useFakeTimers();
-    let t = 0;
-    /** @type {(string[] | null)[]} */
-    const rounds = [];
-    /** @type {() => void} */
-    let release = () => {};
-    const q = roundQueue({
-      debounceMs: 300,
-      now: () => t,
-      run: async (b) => {
-        rounds.push(b?.files ?? null);
-        await new Promise((r) => {
-          release = () => r(undefined);
-        });
-      },
-    });
+    const { queue: q, rounds, clock, release } = heldRounds();
     q.runNow();
     q.notify('a');
-    t = 1000;
+    clock.t = 1000;
     vi.advanceTimersByTime(1000);
     expect(rounds).toEqual([null]);
     release();

@@ -1,7 +1,7 @@
 // @ts-check
 // pod-logs.mjs: the pieces of the follower that do not need a cluster.
 import { describe, expect, it } from 'vitest';
-import { instancesOf, jsonStream, lineStream, podPrefix, releaseSelector } from '../lib/pod-logs.mjs';
+import { instancesOf, jsonStream, podPrefix, releaseSelector } from '../lib/pod-logs.mjs';
 
 describe('jsonStream', () => {
   it('splits concatenated, indented JSON objects whatever the chunk boundaries', () => {
@@ -23,19 +23,6 @@ describe('jsonStream', () => {
     const s = jsonStream((v) => got.push(v));
     s.push('Warning: something\n{"a":1}\n');
     expect(got).toEqual([{ a: 1 }]);
-  });
-});
-
-describe('lineStream', () => {
-  it('gives whole lines, the last one on flush', () => {
-    /** @type {string[]} */
-    const got = [];
-    const s = lineStream((l) => got.push(l));
-    s.push('one\ntw');
-    s.push('o\r\nthr');
-    expect(got).toEqual(['one', 'two']);
-    s.flush();
-    expect(got).toEqual(['one', 'two', 'thr']);
   });
 });
 

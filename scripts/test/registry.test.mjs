@@ -8,12 +8,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartSource, helmRegistryFlags, isLoopbackHost } from '../lib/chart-source.mjs';
 import { resolveTarget } from '../lib/cluster.mjs';
-import { loadConfig } from '../lib/env.mjs';
 import { pinImage, releaseVersion } from '../lib/release.mjs';
 import { chartValues, pullSecretValues, registryHost } from '../lib/values.mjs';
+import { useTempDirs } from './helpers.mjs';
 
-/** Configuration from these variables only (no .env, no process environment). @param {Record<string, string>} vars */
-const cfgOf = (vars) => loadConfig({ root: os.tmpdir(), env: vars });
+/** Configuration from these variables only (no .env, no process environment). */
+const { cfgOf } = useTempDirs();
 
 describe('registries and chart sources', () => {
   it('loopback registries are plain HTTP by default, others not, and REGISTRY_PLAIN_HTTP decides when set', () => {

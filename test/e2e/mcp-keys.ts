@@ -3,6 +3,7 @@
 // against <origin>/api/mcp exactly as the configuration shown says (the MCP handshake, tools/list
 // and a tool call over plain JSON-RPC, as a client sends them), a read-only key sees list_tasks
 // only, and revoking the key in the dialog makes it stop working at once.
+import { TASK_TOOL_NAMES } from '@todo/contracts';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { type Browser, expectAccessible, firstPage, shot, signIn } from './browser.js';
@@ -133,16 +134,7 @@ export function mcpKeyTests({ app, browser, user }: Shared) {
     });
     expect(hello.status, JSON.stringify(hello.body)).toBe(200);
     expect(hello.body?.result?.serverInfo).toMatchObject({ name: 'todo-tasks' });
-    expect(await toolNames(server.url, headers)).toEqual([
-      'add_task',
-      'complete_task',
-      'complete_tasks',
-      'delete_task',
-      'delete_tasks',
-      'list_tasks',
-      'reopen_task',
-      'update_task',
-    ]);
+    expect(await toolNames(server.url, headers)).toEqual(TASK_TOOL_NAMES);
     const listed = await rpc(server.url, headers, 'tools/call', { name: 'list_tasks', arguments: {} });
     const listedTasks =
       (listed.body?.result?.structuredContent as { tasks?: { title: string }[] })?.tasks ?? [];

@@ -10,17 +10,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { freePort } from '../test/helpers/net.js';
 import { benchCorpus } from './corpus.js';
 import { openLoop } from './open-loop.js';
+import { type Row, writeReport } from './report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = path.resolve(root, '../..');
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const CHAT_TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 100);
@@ -33,15 +32,6 @@ if (!baseUrl) {
   );
   process.exit(2);
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: baseUrl });
@@ -150,18 +140,6 @@ async function benchUser(base: string): Promise<Record<string, string>> {
   }
   if ((await count()) !== 50) throw new Error('expected 50 tasks in the list');
   return auth;
-}
-
-export interface Row {
-  rps: number;
-  p50: number;
-  p99: number;
-  /** Responses with the expected status. */
-  ok: number;
-  other: number;
-  errors: number;
-  cpuMs: number;
-  pgCpuMs: number;
 }
 
 /** Runs `phase` and charges the server's and PostgreSQL's CPU time to the requests it served. */
@@ -287,103 +265,18 @@ async function main() {
       chat: { p50: pct(turns, 50), p99: pct(turns, 99), n: turns.length, cpuMs: chatCpuMs },
     };
     console.log(JSON.stringify(results, null, 2));
-    writeReport(results);
+    writeReport(results, {
+      durationS: DURATION,
+      connections: CONNECTIONS,
+      rate: RATE,
+      databaseUrl: baseUrl as string,
+    });
     // the offline assistant's accuracy by category (docs/benchmarks/offline-assistant.md)
     await benchCorpus();
   } finally {
     for (const s of servers) await s.stop();
     await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
   }
-}
-
-function writeReport(r: {
-  list: Row;
-  notModified: Row;
-  listRate: Row;
-  listNoCache: Row;
-  listRateNoCache: Row;
-  create: Row;
-  chat: { p50: number; p99: number; n: number; cpuMs: number };
-}) {
-  const sh = (cmd: string) => {
-    try {
-      return execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }).trimEnd();
-    } catch {
-      return '(unavailable)';
-    }
-  };
-  const load = os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(', ');
-  const pgVersion = sh(`psql "${baseUrl}" -tAc 'SHOW server_version' 2>/dev/null`);
-  const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
-  const row = (name: string, x: Row) =>
-    `| ${name} | ${Math.round(x.rps)} | ${ms(x.p50)} | ${ms(x.p99)} | ${x.other} | ${x.errors} | ${x.cpuMs.toFixed(2)} ms | ${x.pgCpuMs.toFixed(2)} ms |`;
-  const met = r.list.rps >= 3000 && r.listRate.p99 <= 25 && r.chat.p50 <= 30;
-  const md = `# Backend benchmark
-
-Measured with the built server (\`node dist/server.js\`, \`NODE_ENV=production\`, \`LOG_LEVEL=warn\`)
-against a real PostgreSQL on the same machine, driven from another Node process on the same
-machine over loopback (client, server and PostgreSQL share the cores).
-
-- Date: ${new Date().toISOString()}
-- Command: \`TEST_DATABASE_URL=postgres://todo:todo@127.0.0.1:5432/todo_test pnpm --filter backend bench\`
-- Machine: \`nproc\` = ${sh('nproc')}, ${sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'")}
-- Memory (\`free -h\`):
-
-\`\`\`
-${sh('free -h')}
-\`\`\`
-
-- Load average when the run ended (1, 5, 15 min): ${load}
-- Node ${process.version}, PostgreSQL ${pgVersion}, pool size 10. Closed-loop phases: autocannon,
-  ${CONNECTIONS} connections, ${DURATION} s each after a 3 s warm-up. Fixed-rate phases: an open-loop
-  generator (\`bench/open-loop.ts\`) sending ${RATE} req/s for ${DURATION} s on up to 64 keep-alive
-  connections, latency counted from each request's scheduled send time.
-- The user has 50 tasks; every list response is the full page (~11 KB).
-
-| scenario | req/s | p50 | p99 | other status | errors | server CPU per request | PostgreSQL CPU per request |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${row(`\`GET /api/tasks\`, ${CONNECTIONS} connections (default: list cache on)`, r.list)}
-${row(`\`GET /api/tasks\` with \`If-None-Match\` → 304, ${CONNECTIONS} connections`, r.notModified)}
-${row(`\`GET /api/tasks\` at a fixed ${RATE} req/s (list cache on)`, r.listRate)}
-${row(`\`GET /api/tasks\`, ${CONNECTIONS} connections, \`TASK_LIST_CACHE_MB=0\``, r.listNoCache)}
-${row(`\`GET /api/tasks\` at a fixed ${RATE} req/s, \`TASK_LIST_CACHE_MB=0\``, r.listRateNoCache)}
-${row(`\`POST /api/tasks\`, ${CONNECTIONS} connections`, r.create)}
-
-"Server CPU per request" is the Node process's user + system CPU time (from \`/proc/<pid>/stat\`)
-divided by the requests served; "PostgreSQL CPU per request" the same for all \`postgres\`
-processes on the machine. Both depend far less on how busy the machine is than req/s and latency.
-
-Offline chat turn with one tool call (\`add buy milk N\` → \`add_task\` over in-memory MCP → PostgreSQL →
-reply stored; measured from request to end of the event stream, ${r.chat.n} sequential turns, new
-conversation each): **p50 ${ms(r.chat.p50)}**, p99 ${ms(r.chat.p99)}; server CPU per turn
-${r.chat.cpuMs.toFixed(1)} ms.
-
-Targets from the issue: list ≥ 3,000 req/s; p99 ≤ 25 ms at 1,000 req/s; offline chat turn p50 ≤ 30 ms.
-${
-  met
-    ? 'All three were met in this run (the list with its default configuration, list cache on).'
-    : `Not all were met in this run. Read the load average above: with a load well above the 2 cores,
-req/s and tail latency measure the contention more than the server; the CPU columns are the
-better guide to capacity.`
-}
-
-Where the time goes: rendering a page of 50 tasks is PostgreSQL's most expensive work on this path
-(\`json_agg\` of the rows, three \`to_char\` per row): see the PostgreSQL CPU column with the cache
-off. The list cache keeps each rendered page with the user's list version (a row bumped by a
-trigger on \`tasks\` in the same transaction as every change); a request reads that version by
-primary key (one round trip to a prepared statement) and reuses the page while it is unchanged,
-so a change through any replica is visible to the next request. Pages also carry a strong
-\`ETag\`: a client that revalidates gets \`304 Not Modified\` without the body. A chat turn is ~6
-database round trips (conversation, history, user message, the tool's write, reply) plus the
-Agents SDK's run loop and an in-memory MCP handshake.
-`;
-  const out = path.join(repoRoot, 'docs', 'benchmarks', 'backend.md');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, md);
-  console.log(`wrote ${path.relative(repoRoot, out)}`);
 }
 
 main().catch((err) => {

@@ -1,3 +1,4 @@
+import { TASK_TOOL_NAMES } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectModel } from '../src/agent/models.js';
 import { loadConfig } from '../src/config.js';
@@ -53,12 +54,7 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
       }
       return { text: `Done: ${result.summary}.` };
     };
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/chat',
-      headers: t.auth(token),
-      payload: { message: 'add buy milk and tick it off' },
-    });
+    const res = await t.chat(token, { message: 'add buy milk and tick it off' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/event-stream');
     expect(res.headers['cache-control']).toBe('no-cache, no-transform');
@@ -91,18 +87,7 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
     expect(events.at(-1)?.data).toMatchObject({ tasksChanged: true });
 
     // the tools the model was offered are exactly the MCP server's tools
-    expect(fake.requests[0]?.tools?.map((x) => x.function.name).sort()).toEqual(
-      [
-        'add_task',
-        'complete_task',
-        'complete_tasks',
-        'delete_task',
-        'delete_tasks',
-        'list_tasks',
-        'reopen_task',
-        'update_task',
-      ].sort(),
-    );
+    expect(fake.requests[0]?.tools?.map((x) => x.function.name).sort()).toEqual(TASK_TOOL_NAMES);
     expect(fake.requests).toHaveLength(3);
 
     // and the database has the task, completed
@@ -114,25 +99,11 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
     const { token } = await t.signUp();
     script = (req) =>
       lastToolResult(req) ? { text: 'Added.' } : { tool: 'add_task', args: { title: 'first' } };
-    const first = parseSse(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/api/chat',
-          headers: t.auth(token),
-          payload: { message: 'add first' },
-        })
-      ).body,
-    );
+    const first = parseSse((await t.chat(token, { message: 'add first' })).body);
     const conversationId = first[0]?.data.conversationId as string;
     fake.requests.length = 0;
     script = () => ({ text: 'You said: add first.' });
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/chat',
-      headers: t.auth(token),
-      payload: { conversationId, message: 'what did I say?' },
-    });
+    await t.chat(token, { conversationId, message: 'what did I say?' });
     const msgs = fake.requests[0]?.messages ?? [];
     expect(msgs[0]?.role).toBe('system');
     expect(msgs.slice(1).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
@@ -142,12 +113,7 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
   it('turns a model failure into an error event, never a 500', async () => {
     const { token } = await t.signUp();
     script = () => ({ status: 500 });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/chat',
-      headers: t.auth(token),
-      payload: { message: 'hello' },
-    });
+    const res = await t.chat(token, { message: 'hello' });
     expect(res.statusCode).toBe(200);
     const events = parseSse(res.body);
     expect(events[0]?.event).toBe('conversation');
@@ -158,16 +124,7 @@ describeEachDb('agent loop against a fake OpenAI-compatible server', (variant) =
   it('stops a model that keeps calling tools after the turn limit', async () => {
     const { token } = await t.signUp();
     script = () => ({ tool: 'list_tasks', args: {} });
-    const events = parseSse(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/api/chat',
-          headers: t.auth(token),
-          payload: { message: 'loop' },
-        })
-      ).body,
-    );
+    const events = parseSse((await t.chat(token, { message: 'loop' })).body);
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'max_turns' } });
     expect(events.filter((e) => e.event === 'tool-call').length).toBeLessThanOrEqual(t.config.agentMaxTurns);
   });

@@ -212,12 +212,7 @@ describeEachDb('REST API', (variant) => {
 
   it("reads dates in the user's time zone when the chat request names one", async () => {
     const say = (message: string, timeZone?: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/chat',
-        headers: t.auth(token),
-        payload: { message, ...(timeZone ? { timeZone } : {}) },
-      });
+      t.chat(token, { message, ...(timeZone ? { timeZone } : {}) });
     expect((await say('add call the Tokyo office tomorrow at 9am', 'Asia/Tokyo')).statusCode).toBe(200);
     const items = (await call('GET', '/api/tasks?q=Tokyo')).json().items;
     expect(items).toHaveLength(1);
@@ -231,12 +226,7 @@ describeEachDb('REST API', (variant) => {
   });
 
   it('lists, reads and deletes conversations', async () => {
-    const chat = await t.app.inject({
-      method: 'POST',
-      url: '/api/chat',
-      headers: t.auth(token),
-      payload: { message: 'add water the plants' },
-    });
+    const chat = await t.chat(token, { message: 'add water the plants' });
     expect(chat.statusCode).toBe(200);
     const convs = (await call('GET', '/api/conversations')).json().items;
     expect(convs[0]).toMatchObject({ title: 'add water the plants' });

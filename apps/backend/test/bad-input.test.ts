@@ -68,17 +68,7 @@ describeEachDb('bad input', (variant) => {
       { title: 'a', tags: ['\u0000'] },
       { title: 'a', dueAt: '0000-01-01T00:00:00Z' },
     ]) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/mcp',
-        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
-        payload: {
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/call',
-          params: { name: 'add_task', arguments: args },
-        },
-      });
+      const res = await t.callTool(key, 'add_task', args);
       expect(res.statusCode).toBe(200);
       expect(res.json().result?.isError ?? Boolean(res.json().error)).toBe(true);
       expect(res.body).not.toMatch(/insert into|"tasks"|syntax|0x00|invalid byte/i);
@@ -97,12 +87,7 @@ describeEachDb('bad input', (variant) => {
       ['complete_task', {}],
       ['delete_task', { id: 12 }],
     ] as const) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/mcp',
-        headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
-        payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
-      });
+      const res = await t.callTool(key, name, args);
       expect(res.statusCode).toBe(200);
       expect(res.json().result?.isError ?? Boolean(res.json().error)).toBe(true);
     }

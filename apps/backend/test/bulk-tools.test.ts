@@ -11,12 +11,7 @@ describeEachDb('bulk task tools over MCP', (variant) => {
   let token: string;
   let key: string;
   const call = async (name: string, args: Record<string, unknown>) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/mcp',
-      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
-      payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
-    });
+    const res = await t.callTool(key, name, args);
     return JSON.parse(res.json().result.content[0].text);
   };
   const titles = async () =>
@@ -71,17 +66,7 @@ describeEachDb('bulk task tools over MCP', (variant) => {
   });
 
   it('delete_tasks requires an explicit scope', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/mcp',
-      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
-      payload: {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'delete_tasks', arguments: {} },
-      },
-    });
+    const res = await t.callTool(key, 'delete_tasks', {});
     expect(res.json().result.isError).toBe(true);
     expect(await titles()).toEqual(['a']);
   });

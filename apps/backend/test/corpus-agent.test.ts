@@ -1,3 +1,4 @@
+import { TASK_TOOL_NAMES } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectModel } from '../src/agent/models.js';
 import { readChatTurns } from '../src/agent/offline/conversation.js';
@@ -45,16 +46,7 @@ describe('evaluation corpus through the agent loop and a fake OpenAI-compatible 
 
   it('offers the model every task tool', () => {
     const names = fake.requests[0]?.tools?.map((t) => t.function.name).sort();
-    expect(names).toEqual([
-      'add_task',
-      'complete_task',
-      'complete_tasks',
-      'delete_task',
-      'delete_tasks',
-      'list_tasks',
-      'reopen_task',
-      'update_task',
-    ]);
+    expect(names).toEqual(TASK_TOOL_NAMES);
   });
 
   it('leaves the same task lists as the offline model', () => {

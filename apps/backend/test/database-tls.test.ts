@@ -4,16 +4,12 @@
 // the CA given in PGSSLROOTCERT (what the chart mounts), and a database the backend cannot use —
 // wrong password, untrusted certificate, no TLS where TLS was asked for — leaves it running but
 // not ready, with the reason in plain words in /ready and in the log line `pnpm diagnose` reads.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineModel } from '../src/agent/offline/model.js';
-import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import {
   databaseOptions,
@@ -22,10 +18,11 @@ import {
   postgresConnectionString,
 } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { TEST_SECRET } from './helpers/app.js';
+import { buildTestApp, TEST_SECRET } from './helpers/app.js';
+import { freePort } from './helpers/net.js';
+import { startServerProcess, waitFor } from './helpers/server-process.js';
 import { startTlsPostgres, type TlsPostgres, tlsPostgresUnavailable } from './helpers/tls-postgres.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const unavailable = tlsPostgresUnavailable();
 const IN_CI = process.env.CI === 'true';
 if (unavailable && !IN_CI) {
@@ -36,13 +33,7 @@ if (unavailable && !IN_CI) {
 async function openApp(env: Record<string, string>) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const database = await openDatabase({ ...databaseOptions(config), poolMax: 2 });
-  const app = await buildApp({
-    config,
-    database,
-    authSecret: TEST_SECRET,
-    logger: false,
-    model: { mode: 'offline', name: 'offline', model: new OfflineModel() },
-  });
+  const app = await buildTestApp({ config, database });
   return {
     app,
     database,
@@ -263,28 +254,15 @@ describe.skipIf(Boolean(unavailable) && !IN_CI)('PostgreSQL that accepts TLS onl
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-tls-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: os.tmpdir(),
-        NODE_ENV: 'production',
-        BETTER_AUTH_SECRET: TEST_SECRET,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        DATABASE_URL: pg.url({ user: 'late', password, database: 'late', sslmode: 'verify-full' }),
-        PGSSLROOTCERT: pg.caFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (d) => {
-      output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      output += d;
+    const { child, output } = startServerProcess(['--import', 'tsx', 'src/server.ts'], {
+      NODE_ENV: 'production',
+      BETTER_AUTH_SECRET: TEST_SECRET,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: pg.url({ user: 'late', password, database: 'late', sslmode: 'verify-full' }),
+      PGSSLROOTCERT: pg.caFile,
     });
     try {
       const refused = await waitFor(base, child, async () => {
@@ -296,15 +274,17 @@ describe.skipIf(Boolean(unavailable) && !IN_CI)('PostgreSQL that accepts TLS onl
       expect((await fetch(`${base}/health`)).status).toBe(200);
       // the log line `pnpm diagnose` reads: JSON, with the reason's code in notReady
       const line = await waitFor(base, child, async () =>
-        output.split('\n').find((l) => l.includes('"notReady":"db_password"')),
+        output()
+          .split('\n')
+          .find((l) => l.includes('"notReady":"db_password"')),
       );
       expect(JSON.parse(line)).toMatchObject({ level: 40, notReady: 'db_password' });
-      expect(output).not.toContain(password);
+      expect(output()).not.toContain(password);
 
       await pg.sql(`ALTER ROLE late PASSWORD '${password}'`);
       await waitFor(base, child, async () => (await fetch(`${base}/ready`)).status === 200, 90_000);
       expect(child.exitCode).toBeNull();
-      expect(output).toContain('database migrated');
+      expect(output()).toContain('database migrated');
     } finally {
       child.kill('SIGKILL');
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -334,35 +314,3 @@ describe('sslmode=require against a server that offers no TLS', () => {
     }
   });
 });
-
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `fn` until it returns something, failing early when the server process exits. */
-async function waitFor<T>(
-  base: string,
-  child: ChildProcess,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    if (child.exitCode !== null) throw new Error(`the server at ${base} exited (${child.exitCode})`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting on the server at ${base}${last ? `: ${String(last)}` : ''}`);
-}

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { TASK_TOOL_NAMES } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectModel } from '../src/agent/models.js';
 import { loadConfig } from '../src/config.js';
@@ -77,16 +78,7 @@ describeEachDb('over real HTTP', (variant) => {
     const client = new Client({ name: 'test-client', version: '1.0.0' });
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.map((x) => x.name).sort()).toEqual([
-      'add_task',
-      'complete_task',
-      'complete_tasks',
-      'delete_task',
-      'delete_tasks',
-      'list_tasks',
-      'reopen_task',
-      'update_task',
-    ]);
+    expect(tools.map((x) => x.name).sort()).toEqual(TASK_TOOL_NAMES);
     const add = tools.find((x) => x.name === 'add_task');
     expect(add?.inputSchema.required).toEqual(['title']);
     const added = await client.callTool({

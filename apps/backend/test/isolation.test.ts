@@ -28,12 +28,7 @@ describeEachDb('isolation between users', (variant) => {
       key = await t.mcpKey(token);
       mcpKeys.set(token, key);
     }
-    return t.app.inject({
-      method: 'POST',
-      url: '/mcp',
-      headers: { ...t.auth(key), accept: 'application/json, text/event-stream' },
-      payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
-    });
+    return t.callTool(key, name, args);
   };
 
   beforeAll(async () => {

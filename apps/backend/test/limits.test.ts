@@ -24,13 +24,7 @@ describe('rate limits and CORS', () => {
 
   it('limits /api/chat per session with a 429 problem', async () => {
     const { token } = await t.signUp('limits@example.com');
-    const chat = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/chat',
-        headers: t.auth(token),
-        payload: { message: 'hello' },
-      });
+    const chat = () => t.chat(token, { message: 'hello' });
     expect((await chat()).statusCode).toBe(200);
     expect((await chat()).statusCode).toBe(200);
     const limited = await chat();
@@ -86,12 +80,7 @@ describe('rate limits and CORS', () => {
     // two turns per minute for this user, however the credential is spelt
     expect(statuses).toEqual([200, 200, 429, 429]);
     // another user has a budget of their own
-    const theirs = await t.app.inject({
-      method: 'POST',
-      url: '/api/chat',
-      headers: t.auth(other.token),
-      payload: { message: 'hi' },
-    });
+    const theirs = await t.chat(other.token, { message: 'hi' });
     expect(theirs.statusCode).toBe(200);
   });
 

@@ -2,11 +2,9 @@
 // served only while the user's list version is unchanged, whichever replica made the change.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { OfflineModel } from '../src/agent/offline/model.js';
-import { buildApp } from '../src/app.js';
 import { TaskListCache, type TaskListPage } from '../src/domain/task-list-cache.js';
 import { etagOf, ifNoneMatchHits } from '../src/http/etag.js';
-import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
+import { buildTestApp, createTestApp, type TestApp } from './helpers/app.js';
 import { describeEachDb } from './helpers/db.js';
 
 const sqlVersion = (userId: string) => sql`SELECT version FROM task_list_versions WHERE user_id = ${userId}`;
@@ -173,13 +171,7 @@ describeEachDb('task list cache and conditional GET', (variant) => {
   });
 
   it('sees at once a change made through another replica or straight in the database', async () => {
-    const other = await buildApp({
-      config: t.config,
-      database: t.database,
-      authSecret: TEST_SECRET,
-      logger: false,
-      model: { mode: 'offline', name: 'offline', model: new OfflineModel() },
-    });
+    const other = await buildTestApp({ config: t.config, database: t.database });
     try {
       expect(titles(await list())).not.toContain('via replica b'); // cached on replica a
       const res = await other.inject({

@@ -3,11 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { ChatService } from '../src/agent/chat.js';
 import { OfflineModel } from '../src/agent/offline/model.js';
-import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { TEST_SECRET } from './helpers/app.js';
+import { buildTestApp } from './helpers/app.js';
 import { describeEachDb } from './helpers/db.js';
 
 describeEachDb('readiness', (variant) => {
@@ -15,13 +14,7 @@ describeEachDb('readiness', (variant) => {
     const db = await variant.create();
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url });
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: '/tmp', poolMax: 2 });
-    const app = await buildApp({
-      config,
-      database,
-      authSecret: TEST_SECRET,
-      logger: false,
-      model: { mode: 'offline', name: 'offline', model: new OfflineModel() },
-    });
+    const app = await buildTestApp({ config, database });
     try {
       const before = await app.inject('/ready');
       expect(before.statusCode).toBe(503);

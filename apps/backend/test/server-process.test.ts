@@ -1,60 +1,26 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from './helpers/fake-openai.js';
+import { freePort } from './helpers/net.js';
+import { BACKEND_ROOT, startServerProcess, waitFor } from './helpers/server-process.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.join(root, 'dist', 'server.js');
+const entry = path.join(BACKEND_ROOT, 'dist', 'server.js');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function waitHealthy(base: string, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error('server exited during start-up');
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not become healthy');
-}
+/** The built server (`node dist/server.js`), quiet but for warnings unless `env` says otherwise. */
+const start = (env: Record<string, string>) => startServerProcess([entry], { LOG_LEVEL: 'warn', ...env });
 
 describe('the built server as a child process', () => {
   let tmp: string;
   beforeAll(() => {
     // The test runs what `pnpm start` runs: the esbuild bundle (built again here, so the test also
     // holds when run on its own rather than through turbo, whose test task builds first).
-    execFileSync(process.execPath, [path.join(root, 'build.mjs')], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(BACKEND_ROOT, 'build.mjs')], {
+      cwd: BACKEND_ROOT,
+      stdio: 'inherit',
+    });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-proc-'));
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -85,7 +51,7 @@ describe('the built server as a child process', () => {
       BETTER_AUTH_URL: base,
     });
     try {
-      await waitHealthy(base, proc.child);
+      await waitFor(base, proc.child, async () => (await fetch(`${base}/health`)).ok, 120_000);
       const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
         method: 'POST',
         // Node's fetch sends Sec-Fetch-Mode like a browser, so Better Auth wants a trusted Origin.

@@ -3,10 +3,8 @@
 // change or a revoked session ends other sessions at once, on every replica.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OfflineModel } from '../src/agent/offline/model.js';
-import { buildApp } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/client.js';
-import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
+import { buildTestApp, createTestApp, type TestApp } from './helpers/app.js';
 import { describeEachDb } from './helpers/db.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -23,13 +21,7 @@ describeEachDb('credentials', (variant) => {
     replicaDb = url.startsWith('postgres')
       ? await openDatabase({ databaseUrl: url, dataDir: '/tmp', poolMax: 2 })
       : undefined;
-    replica = await buildApp({
-      config: t.config,
-      database: replicaDb ?? t.database,
-      authSecret: TEST_SECRET,
-      logger: false,
-      model: { mode: 'offline', name: 'offline', model: new OfflineModel() },
-    });
+    replica = await buildTestApp({ config: t.config, database: replicaDb ?? t.database });
     await replica.ready();
   });
   afterAll(async () => {
@@ -158,17 +150,7 @@ describeEachDb('credentials', (variant) => {
     const key = await t.mcpKey(token, 'read');
     const names = (await mcpList(key)).json().result.tools.map((x: { name: string }) => x.name);
     expect(names).toEqual(['list_tasks']);
-    const add = await t.app.inject({
-      method: 'POST',
-      url: '/mcp',
-      headers: { authorization: `Bearer ${key}`, accept: 'application/json, text/event-stream' },
-      payload: {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'add_task', arguments: { title: 'x' } },
-      },
-    });
+    const add = await t.callTool(key, 'add_task', { title: 'x' });
     expect(JSON.stringify(add.json())).toMatch(/not found|isError/i);
     expect((await tasks(t.app, token)).json().items).toEqual([]);
   });

@@ -4,6 +4,22 @@ import { Priority, Task } from './tasks.ts';
 // What the MCP task tools answer. Every tool's text content is the JSON of a ToolOutput; the chat
 // layer, the offline model and any MCP client read it back with these schemas.
 
+/**
+ * The names of the MCP task tools, sorted: what an MCP client with a write key and the agent are
+ * offered. The backend registers exactly these (its tool registry is typed and tested against it).
+ */
+export const TASK_TOOL_NAMES = [
+  'add_task',
+  'complete_task',
+  'complete_tasks',
+  'delete_task',
+  'delete_tasks',
+  'list_tasks',
+  'reopen_task',
+  'update_task',
+] as const;
+export type TaskToolName = (typeof TASK_TOOL_NAMES)[number];
+
 export const ToolOutput = z
   .object({
     ok: z.boolean(),

@@ -1,3 +1,5 @@
+// The database: the two drivers (node-postgres, PGlite), LISTEN/NOTIFY and why a database cannot be
+// used (explainDatabaseError). About 360 lines: `pnpm diagnose` and its test read the reasons here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';

@@ -1,8 +1,7 @@
 import { ConversationList, IdParams, ListMessagesQuery, MessageList } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../container.js';
-import { userRoute } from './user-route.js';
+import { deleteByIdRoute, userRoute } from './user-route.js';
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { conversations } = ctx;
@@ -35,20 +34,11 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     async (request) => conversations.messages(request.user.id, request.params.id, request.query),
   );
 
-  app.delete(
-    '/api/conversations/:id',
-    {
-      schema: userRoute({
-        tags,
-        summary: 'Delete a conversation and its messages',
-        params: IdParams,
-        response: { 204: z.undefined() },
-        problems: [400, 404],
-      }),
-    },
-    async (request, reply) => {
-      await conversations.remove(request.user.id, request.params.id);
-      return reply.code(204).send();
-    },
-  );
+  deleteByIdRoute(app, {
+    path: '/api/conversations/:id',
+    tags,
+    summary: 'Delete a conversation and its messages',
+    params: IdParams,
+    remove: (userId, id) => conversations.remove(userId, id),
+  });
 };

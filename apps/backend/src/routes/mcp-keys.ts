@@ -2,7 +2,7 @@ import { CreatedMcpKey, CreateMcpKeyInput, McpKeyList } from '@todo/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
-import { userRoute } from './user-route.js';
+import { deleteByIdRoute, userRoute } from './user-route.js';
 
 const KeyParams = z.strictObject({ id: z.string().min(1).max(100) });
 
@@ -40,20 +40,11 @@ export const mcpKeyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     },
   );
 
-  app.delete(
-    '/api/mcp-keys/:id',
-    {
-      schema: userRoute({
-        tags,
-        summary: 'Revoke an MCP key: it stops working at once',
-        params: KeyParams,
-        response: { 204: z.undefined() },
-        problems: [400, 404],
-      }),
-    },
-    async (request, reply) => {
-      await mcpKeys.revoke(request.user.id, request.params.id);
-      return reply.code(204).send();
-    },
-  );
+  deleteByIdRoute(app, {
+    path: '/api/mcp-keys/:id',
+    tags,
+    summary: 'Revoke an MCP key: it stops working at once',
+    params: KeyParams,
+    remove: (userId, id) => mcpKeys.revoke(userId, id),
+  });
 };

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../container.js';
 import { ifNoneMatchHits } from '../http/etag.js';
-import { userRoute } from './user-route.js';
+import { deleteByIdRoute, userRoute } from './user-route.js';
 
 export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { tasks } = ctx;
@@ -83,22 +83,13 @@ export const taskRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     async (request) => tasks.update(request.user.id, request.params.id, request.body),
   );
 
-  app.delete(
-    '/api/tasks/:id',
-    {
-      schema: userRoute({
-        tags,
-        summary: 'Delete a task',
-        params: IdParams,
-        response: { 204: z.undefined() },
-        problems: [400, 404],
-      }),
-    },
-    async (request, reply) => {
-      await tasks.remove(request.user.id, request.params.id);
-      return reply.code(204).send();
-    },
-  );
+  deleteByIdRoute(app, {
+    path: '/api/tasks/:id',
+    tags,
+    summary: 'Delete a task',
+    params: IdParams,
+    remove: (userId, id) => tasks.remove(userId, id),
+  });
 
   app.post(
     '/api/tasks/:id/complete',

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { ChatRequest } from '@todo/contracts';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { SelectedModel } from '../../src/agent/models.js';
 import { OfflineModel } from '../../src/agent/offline/model.js';
 import { buildApp } from '../../src/app.js';
@@ -19,7 +20,29 @@ export interface TestApp {
   auth(token: string): { authorization: string };
   /** Creates an MCP key for the user of `token` and returns its secret. */
   mcpKey(token: string, scope?: 'read' | 'write'): Promise<string>;
+  /** Calls the MCP tool `name` with `args` over /mcp (JSON-RPC tools/call), with the MCP key `key`. */
+  callTool(key: string, name: string, args: Record<string, unknown>): Promise<LightMyRequestResponse>;
+  /** One chat turn (POST /api/chat) of the user of `token`; the answer is the event stream. */
+  chat(token: string, body: ChatRequest): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * The app as every test builds it: the test auth secret, the offline model unless `model` is
+ * given, no log unless TEST_LOG is set. Not migrated and not ready yet: that is the caller's.
+ */
+export function buildTestApp(opts: {
+  config: Config;
+  database: Database;
+  model?: SelectedModel | undefined;
+}): Promise<FastifyInstance & { ctx: AppContext }> {
+  return buildApp({
+    config: opts.config,
+    database: opts.database,
+    authSecret: TEST_SECRET,
+    logger: process.env.TEST_LOG ? { level: 'error' } : false,
+    model: opts.model ?? { mode: 'offline', name: 'offline', model: new OfflineModel() },
+  });
 }
 
 let counter = 0;
@@ -39,14 +62,9 @@ export async function createTestApp(
   });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: '/tmp', poolMax: 5 });
   await runMigrations(database);
-  const app = await buildApp({
-    config,
-    database,
-    authSecret: TEST_SECRET,
-    logger: process.env.TEST_LOG ? { level: 'error' } : false,
-    model: opts.model ?? { mode: 'offline', name: 'offline', model: new OfflineModel() },
-  });
+  const app = await buildTestApp({ config, database, model: opts.model });
   await app.ready();
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   return {
     app,
     database,
@@ -62,17 +80,26 @@ export async function createTestApp(
       if (typeof token !== 'string') throw new Error('no set-auth-token header');
       return { token, userId: res.json().user.id as string, email };
     },
-    auth: (token) => ({ authorization: `Bearer ${token}` }),
+    auth,
     async mcpKey(token, scope = 'write') {
       const res = await app.inject({
         method: 'POST',
         url: '/api/mcp-keys',
-        headers: { authorization: `Bearer ${token}` },
+        headers: auth(token),
         payload: { name: `test ${scope} key`, scope },
       });
       if (res.statusCode !== 201) throw new Error(`mcp key creation failed: ${res.statusCode} ${res.body}`);
       return res.json().key as string;
     },
+    callTool: (key, name, args) =>
+      app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { ...auth(key), accept: 'application/json, text/event-stream' },
+        payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+      }),
+    chat: (token, body) =>
+      app.inject({ method: 'POST', url: '/api/chat', headers: auth(token), payload: body }),
     async close() {
       await app.close();
       await database.close();

@@ -4,6 +4,8 @@
 // touches the machine's own server. Used by the backend's TLS suite on loopback; the test
 // workspace reuses it (the cluster phases in test/beyond start it on an address the pods reach,
 // and its throwaway PKI serves the registry suite's TLS registry), so it uses Node built-ins only.
+// About 330 lines: the server and the PKI it makes stay one module, the path test/beyond and
+// test/registry import both from.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './net.js';
 
 const exec = promisify(execFile);
 
@@ -74,17 +77,10 @@ export interface TlsPostgres {
   stop(): Promise<void>;
 }
 
-const freePort = (host: string) =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 const isIp = (s: string) => net.isIP(s) !== 0;
+
+/** `openssl req` options for a new, unencrypted P-256 key. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 async function openssl(args: string[], cwd: string): Promise<void> {
   await exec('openssl', args, { cwd, timeout: 60_000 });
@@ -96,11 +92,7 @@ async function makeCa(dir: string, name: string): Promise<void> {
     [
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-keyout',
       `${name}.key`,
       '-out',
@@ -151,11 +143,7 @@ async function makeServerCert(dir: string, names: string[]): Promise<void> {
   await openssl(
     [
       'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-keyout',
       'server.key',
       '-out',

@@ -3,8 +3,8 @@
 import type { CreateTaskInput, Priority } from '@todo/contracts';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { dateInputToIso, parseTags } from '@/lib/dates';
-import { DueDateField, PriorityField, TagsField } from './TaskFields';
-import { inputClass, primaryButton } from './ui';
+import { DueDateField, PriorityField, TagsField, TitleField } from './TaskFields';
+import { primaryButton } from './ui';
 
 export function AddTaskForm({ onAdd }: { onAdd: (task: CreateTaskInput) => Promise<boolean> }) {
   const id = useId();
@@ -43,17 +43,14 @@ export function AddTaskForm({ onAdd }: { onAdd: (task: CreateTaskInput) => Promi
       className="grid grid-cols-2 gap-2 sm:grid-cols-[1fr_auto_auto_10rem_auto]"
     >
       <div className="col-span-2 sm:col-span-1">
-        <label htmlFor={`${id}-title`} className="sr-only">
-          New task title
-        </label>
-        <input
-          ref={titleRef}
+        <TitleField
           id={`${id}-title`}
+          label="New task title"
+          inputRef={titleRef}
           value={title}
-          onChange={(e) => setTitle(e.target.value)}
+          onChange={setTitle}
           placeholder="Add a task…"
-          maxLength={200}
-          className={`${inputClass} w-full`}
+          className="w-full"
         />
       </div>
       <div>

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useId, useState } from 'react';
 import { authClient, safeNext } from '@/lib/auth-client';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -15,6 +15,27 @@ function describe(error: NonNullable<AuthResult['error']>): string {
   if (error.status === 502 || error.status === 503 || error.status === 504)
     return 'The server is unreachable right now. Please try again in a moment.';
   return error.message || error.title || error.statusText || 'Something went wrong. Please try again.';
+}
+
+const authInputClass =
+  'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+
+/** An input of the form with its label above it; `children` follow the input (a hint). */
+function AuthField({
+  id,
+  label,
+  children,
+  ...input
+}: { id: string; label: string; children?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input id={id} {...input} className={authInputClass} />
+      {children}
+    </div>
+  );
 }
 
 export function AuthForm({ mode }: { mode: Mode }) {
@@ -49,9 +70,6 @@ export function AuthForm({ mode }: { mode: Mode }) {
     }
   }
 
-  const inputClass =
-    'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
-
   return (
     <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
       <div className="absolute top-4 right-4">
@@ -73,47 +91,31 @@ export function AuthForm({ mode }: { mode: Mode }) {
           aria-describedby={error ? `${id}-error` : undefined}
           className="space-y-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
-          {signUp && (
-            <div>
-              <label htmlFor={`${id}-name`} className="block text-sm font-medium">
-                Name
-              </label>
-              <input id={`${id}-name`} name="name" autoComplete="name" className={inputClass} />
-            </div>
-          )}
-          <div>
-            <label htmlFor={`${id}-email`} className="block text-sm font-medium">
-              Email
-            </label>
-            <input
-              id={`${id}-email`}
-              name="email"
-              type="email"
-              required
-              autoComplete="email"
-              className={inputClass}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${id}-password`} className="block text-sm font-medium">
-              Password
-            </label>
-            <input
-              id={`${id}-password`}
-              name="password"
-              type="password"
-              required
-              minLength={8}
-              autoComplete={signUp ? 'new-password' : 'current-password'}
-              aria-describedby={signUp ? `${id}-password-hint` : undefined}
-              className={inputClass}
-            />
+          {signUp && <AuthField id={`${id}-name`} label="Name" name="name" autoComplete="name" />}
+          <AuthField
+            id={`${id}-email`}
+            label="Email"
+            name="email"
+            type="email"
+            required
+            autoComplete="email"
+          />
+          <AuthField
+            id={`${id}-password`}
+            label="Password"
+            name="password"
+            type="password"
+            required
+            minLength={8}
+            autoComplete={signUp ? 'new-password' : 'current-password'}
+            aria-describedby={signUp ? `${id}-password-hint` : undefined}
+          >
             {signUp && (
               <p id={`${id}-password-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
                 At least 8 characters.
               </p>
             )}
-          </div>
+          </AuthField>
           {error && (
             <p
               id={`${id}-error`}

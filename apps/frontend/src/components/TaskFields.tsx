@@ -1,6 +1,7 @@
 'use client';
 
 import type { Priority } from '@todo/contracts';
+import type { RefObject } from 'react';
 import { inputClass } from './ui';
 
 // The task fields shared by the add form and the inline editor, each with its (visually hidden) label.
@@ -10,6 +11,41 @@ interface FieldProps<T> {
   value: T;
   onChange: (value: T) => void;
   className?: string;
+}
+
+/** The task's title: `label` is what a screen reader announces. */
+export function TitleField({
+  id,
+  value,
+  onChange,
+  className = '',
+  label,
+  inputRef,
+  placeholder,
+  required,
+}: FieldProps<string> & {
+  label: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  placeholder?: string;
+  required?: boolean;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <input
+        ref={inputRef}
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        maxLength={200}
+        required={required}
+        className={`${inputClass} ${className}`}
+      />
+    </>
+  );
 }
 
 export function PriorityField({ id, value, onChange, className = '' }: FieldProps<Priority>) {

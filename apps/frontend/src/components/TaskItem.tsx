@@ -3,8 +3,8 @@
 import type { Priority, Task, UpdateTaskInput } from '@todo/contracts';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { dateInputToIso, describeDue, isoToDateInput, parseTags } from '@/lib/dates';
-import { DueDateField, PriorityField, TagsField } from './TaskFields';
-import { ghostButton, inputClass, PRIORITY_STYLE, primaryButton } from './ui';
+import { DueDateField, PriorityField, TagsField, TitleField } from './TaskFields';
+import { ghostButton, PRIORITY_STYLE, primaryButton } from './ui';
 
 const RELATIVE = new Set(['Today', 'Tomorrow', 'Yesterday']);
 
@@ -57,17 +57,14 @@ function EditRow({ task, onDone, onEdit }: { task: Task; onDone: () => void; onE
       aria-label={`Edit “${task.title}”`}
       className="flex w-full flex-col gap-2"
     >
-      <label htmlFor={`${id}-title`} className="sr-only">
-        Title
-      </label>
-      <input
-        ref={titleRef}
+      <TitleField
         id={`${id}-title`}
+        label="Title"
+        inputRef={titleRef}
         value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        maxLength={200}
+        onChange={setTitle}
         required
-        className={`${inputClass} w-full`}
+        className="w-full"
       />
       <div className="flex flex-wrap gap-2">
         <PriorityField id={`${id}-priority`} value={priority} onChange={setPriority} />

@@ -48,39 +48,63 @@ export function beforeLastWords(text: string, n: number): string {
   return first ? trimPunct(text.slice(0, first.start)) : '';
 }
 
-/** Removes the longest of `phrases` from the start, repeatedly (fillers come in runs: "ok so please"). */
-export function stripLeading(text: string, phrases: readonly string[], rounds = 4): string {
+/** How many words the longest of `phrases` has among those `matches` accepts (0: none). */
+function longestMatch(phrases: readonly string[], matches: (phraseWords: string[]) => boolean): number {
+  let k = 0;
+  for (const p of phrases) {
+    const pw = p.split(' ');
+    if (pw.length > k && matches(pw)) k = pw.length;
+  }
+  return k;
+}
+
+/**
+ * Removes words from one end of `text` up to `rounds` times: `wordsToStrip` says how many of the
+ * text's words to remove (0: stop), `cut` removes them.
+ */
+function stripRepeatedly(
+  text: string,
+  rounds: number,
+  wordsToStrip: (ws: string[]) => number,
+  cut: (text: string, n: number) => string,
+): string {
   let t = trimPunct(text);
   for (let i = 0; i < rounds; i++) {
-    const ws = words(t);
-    let k = 0;
-    for (const p of phrases) {
-      const pw = p.split(' ');
-      if (pw.length > k && pw.length <= ws.length && pw.every((w, j) => ws[j] === w.replace(/:$/, '')))
-        k = pw.length;
-    }
-    if (!k || k === ws.length) break;
-    t = afterWords(t, k);
+    const k = wordsToStrip(words(t));
+    if (!k) break;
+    t = cut(t, k);
   }
   return t;
 }
 
+/** Removes the longest of `phrases` from the start, repeatedly (fillers come in runs: "ok so please"). */
+export function stripLeading(text: string, phrases: readonly string[], rounds = 4): string {
+  return stripRepeatedly(
+    text,
+    rounds,
+    (ws) => {
+      const k = longestMatch(
+        phrases,
+        (pw) => pw.length <= ws.length && pw.every((w, j) => ws[j] === w.replace(/:$/, '')),
+      );
+      return k === ws.length ? 0 : k; // a text that is all filler stays as it is
+    },
+    afterWords,
+  );
+}
+
 /** Removes the longest of `phrases` from the end, repeatedly. */
 export function stripTrailing(text: string, phrases: readonly string[], rounds = 3): string {
-  let t = trimPunct(text);
-  for (let i = 0; i < rounds; i++) {
-    const ws = words(t);
-    let k = 0;
-    for (const p of phrases) {
-      const pw = p.split(' ');
-      if (pw.length > k && pw.length < ws.length && pw.every((w, j) => ws[ws.length - pw.length + j] === w)) {
-        k = pw.length;
-      }
-    }
-    if (!k) break;
-    t = beforeLastWords(t, k);
-  }
-  return t;
+  return stripRepeatedly(
+    text,
+    rounds,
+    (ws) =>
+      longestMatch(
+        phrases,
+        (pw) => pw.length < ws.length && pw.every((w, j) => ws[ws.length - pw.length + j] === w),
+      ),
+    beforeLastWords,
+  );
 }
 
 /** Index of the first occurrence of the word sequence `seq` in `ws` at or after `from`, or -1. */

@@ -37,6 +37,17 @@ function noonToday(clock: Clock): Date {
   return noonOn(d.y, d.m, d.d, clock);
 }
 
+/**
+ * The question that resolving `intent`'s task asked ("which one?"); with candidates, the next
+ * message picks among them.
+ */
+function askWhich(res: { ask: string; candidates: TaskView[] }, intent: Intent): Outcome {
+  return {
+    say: res.ask,
+    ...(res.candidates.length ? { pending: { kind: 'choose', intent, candidates: res.candidates } } : {}),
+  };
+}
+
 /** One task's change for a single-task intent: a call, or a sentence when there is nothing to do. */
 function decide(intent: Intent, t: TaskView, clock: Clock): Outcome {
   switch (intent.kind) {
@@ -127,13 +138,7 @@ export function planIntent(
     case 'ask': {
       const res = resolve(intent.ref, prior, mine);
       if ('call' in res) return res;
-      if ('ask' in res)
-        return {
-          say: res.ask,
-          ...(res.candidates.length
-            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
-            : {}),
-        };
+      if ('ask' in res) return askWhich(res, intent);
       if ('missing' in res) {
         return {
           say:
@@ -153,13 +158,7 @@ export function planIntent(
       const prefer = intent.kind === 'complete' ? !intent.completed : undefined;
       const res = resolve(intent.ref, prior, lists, prefer);
       if ('call' in res) return res;
-      if ('ask' in res)
-        return {
-          say: res.ask,
-          ...(res.candidates.length
-            ? { pending: { kind: 'choose', intent, candidates: res.candidates } }
-            : {}),
-        };
+      if ('ask' in res) return askWhich(res, intent);
       if ('missing' in res) return { say: res.missing };
       const texts: string[] = [];
       let next = 0;
@@ -264,25 +263,21 @@ export function nextStep(turns: readonly Turn[], clock: Clock): Step {
         return planTurn([intent], earlier, current.results, clock).step;
       }
     }
+    /** The step that adds a task read from `message` (its title, details and dates). */
+    const addTaskStep = (message: string): Step => {
+      const { text, quotes } = normalize(message);
+      return planTurn(
+        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
+        earlier,
+        current.results,
+        clock,
+      ).step;
+    };
     if (asked?.kind === 'add-unknown' && (single.kind === 'yes' || single.kind === 'no')) {
       if (single.kind === 'no') return { say: 'OK. What would you like to do?' };
-      const { text, quotes } = normalize(asked.text);
-      return planTurn(
-        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
-        earlier,
-        current.results,
-        clock,
-      ).step;
+      return addTaskStep(asked.text);
     }
-    if (asked?.kind === 'title' && single.kind === 'unknown') {
-      const { text, quotes } = normalize(current.userText);
-      return planTurn(
-        [{ kind: 'add', ...parseTaskDetails(text, quotes, clock) }],
-        earlier,
-        current.results,
-        clock,
-      ).step;
-    }
+    if (asked?.kind === 'title' && single.kind === 'unknown') return addTaskStep(current.userText);
   }
   return planTurn(intents, earlier, current.results, clock).step;
 }

@@ -16,6 +16,7 @@ export const bulkFilterFields = {
     .describe('only these tasks (ids from list_tasks); combined with the other filters'),
 };
 
+/** A task as the tools report it (list_tasks adds its number). */
 export const bulkTask = (t: Task): BulkTask => ({
   id: t.id,
   title: t.title,

@@ -1,5 +1,6 @@
-import { Priority, Sort, Status, Tag } from '@todo/contracts';
+import { type ListedTask, Priority, Sort, Status, Tag } from '@todo/contracts';
 import { z } from 'zod';
+import { bulkTask, plural } from './bulk.js';
 import { defineTool } from './types.js';
 
 export const ListTasksArgs = z.strictObject({
@@ -28,17 +29,9 @@ export const listTasks = defineTool({
       sort: args.sort ?? '-created',
       limit: args.limit ?? 20,
     });
-    const items = page.items.map((t, i) => ({
-      n: i + 1,
-      id: t.id,
-      title: t.title,
-      completed: t.completed,
-      priority: t.priority,
-      tags: t.tags,
-      dueAt: t.dueAt,
-    }));
+    const items: ListedTask[] = page.items.map((t, i) => ({ n: i + 1, ...bulkTask(t) }));
     const count = items.length;
-    const summary = count === 0 ? 'No matching tasks' : `Listed ${count} task${count === 1 ? '' : 's'}`;
+    const summary = count === 0 ? 'No matching tasks' : `Listed ${plural(count, 'task')}`;
     return { summary, changed: false, data: { count, tasks: items, more: page.nextCursor !== null } };
   },
 });

@@ -1,3 +1,4 @@
+import type { TaskToolName } from '@todo/contracts';
 import type { z } from 'zod';
 import type { TaskService } from '../../domain/tasks.js';
 
@@ -20,7 +21,8 @@ export interface ToolOutcome {
 
 /** One MCP tool: its schema and behaviour, defined once and served by the MCP server. */
 export interface TaskTool<S extends z.ZodObject = z.ZodObject> {
-  name: string;
+  /** One of the public contract's TASK_TOOL_NAMES. */
+  name: TaskToolName;
   title: string;
   description: string;
   inputSchema: S;

@@ -3,19 +3,9 @@ import userEvent from '@testing-library/user-event';
 import type { CreatedMcpKey, McpKey } from '@todo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch } from '@/test/fetch-mock';
+import { fakeMcpKey } from '@/test/fixtures';
 import { render } from '@/test/render';
 import { McpDialog } from '../McpDialog';
-
-const mcpKey = (over: Partial<McpKey>): McpKey => ({
-  id: crypto.randomUUID(),
-  name: 'Laptop',
-  start: 'todo_mcp_Ab',
-  scope: 'write',
-  createdAt: '2026-01-05T10:00:00.000Z',
-  expiresAt: null,
-  lastUsedAt: null,
-  ...over,
-});
 
 const SECRET = 'todo_mcp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 
@@ -27,7 +17,7 @@ function keyServer(initial: McpKey[] = []) {
     'POST /api/mcp-keys': ({ body }) => {
       const input = body as { name: string; scope: 'read' | 'write'; expiresInDays?: number };
       const created: CreatedMcpKey = {
-        ...mcpKey({
+        ...fakeMcpKey({
           id: `new-${keys.length}`,
           name: input.name,
           scope: input.scope,
@@ -56,15 +46,15 @@ afterEach(() => {
 describe('MCP keys dialog', () => {
   it('opens as a modal dialog with this origin’s endpoint and lists the keys', async () => {
     keyServer([
-      mcpKey({ name: 'Laptop – VS Code', lastUsedAt: '2026-02-01T08:30:00.000Z' }),
-      mcpKey({
+      fakeMcpKey({ name: 'Laptop – VS Code', lastUsedAt: '2026-02-01T08:30:00.000Z' }),
+      fakeMcpKey({
         name: 'Desktop assistant',
         scope: 'read',
         start: 'todo_mcp_Zz',
         expiresAt: '2020-01-01T00:00:00.000Z',
       }),
       // first characters that are all prefix tell nothing: not shown
-      mcpKey({ name: 'CI bot', start: 'todo_m', expiresAt: '2099-06-01T00:00:00.000Z' }),
+      fakeMcpKey({ name: 'CI bot', start: 'todo_m', expiresAt: '2099-06-01T00:00:00.000Z' }),
     ]);
     render(<McpDialog onClose={() => {}} />);
     expect(dialog()).toHaveAttribute('open');

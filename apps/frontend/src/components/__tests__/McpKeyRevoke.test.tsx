@@ -1,22 +1,11 @@
 import { act, render as renderPlain, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { McpKey } from '@todo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch } from '@/test/fetch-mock';
+import { fakeMcpKey } from '@/test/fixtures';
 import { render } from '@/test/render';
 import { AppShell } from '../AppShell';
 import { McpDialog } from '../McpDialog';
-
-const mcpKey = (over: Partial<McpKey>): McpKey => ({
-  id: crypto.randomUUID(),
-  name: 'Laptop',
-  start: 'todo_mcp_Ab',
-  scope: 'write',
-  createdAt: '2026-01-05T10:00:00.000Z',
-  expiresAt: null,
-  lastUsedAt: null,
-  ...over,
-});
 
 const item = async (name: string) => {
   const list = await screen.findByRole('list', { name: 'MCP keys' });
@@ -30,7 +19,7 @@ afterEach(() => {
 
 describe('revoking an MCP key', () => {
   it('asks first; Cancel keeps the key and gives the focus back', async () => {
-    const { calls } = mockFetch({ 'GET /api/mcp-keys': () => json({ items: [mcpKey({ id: 'k1' })] }) });
+    const { calls } = mockFetch({ 'GET /api/mcp-keys': () => json({ items: [fakeMcpKey({ id: 'k1' })] }) });
     const user = userEvent.setup();
     render(<McpDialog onClose={() => {}} />);
     const laptop = await item('Laptop');
@@ -52,7 +41,7 @@ describe('revoking an MCP key', () => {
   });
 
   it('revokes after the confirmation, removes the key from the list and says so', async () => {
-    let keys = [mcpKey({ id: 'k1', name: 'Laptop' }), mcpKey({ id: 'k2', name: 'Desktop' })];
+    let keys = [fakeMcpKey({ id: 'k1', name: 'Laptop' }), fakeMcpKey({ id: 'k2', name: 'Desktop' })];
     let release: (r: Response) => void = () => {};
     const { calls } = mockFetch({
       'GET /api/mcp-keys': () => json({ items: keys }),
@@ -87,7 +76,7 @@ describe('revoking an MCP key', () => {
 
   it('keeps the key and says why when the revocation fails', async () => {
     mockFetch({
-      'GET /api/mcp-keys': () => json({ items: [mcpKey({ id: 'k1' })] }),
+      'GET /api/mcp-keys': () => json({ items: [fakeMcpKey({ id: 'k1' })] }),
       'DELETE /api/mcp-keys/k1': () =>
         json({ status: 502, code: 'backend_unavailable', title: 'Bad Gateway', detail: '' }, 502),
     });
@@ -104,7 +93,7 @@ describe('revoking an MCP key', () => {
   });
 
   it('treats a key already gone (404) as revoked', async () => {
-    let keys = [mcpKey({ id: 'k1' })];
+    let keys = [fakeMcpKey({ id: 'k1' })];
     mockFetch({
       'GET /api/mcp-keys': () => json({ items: keys }),
       'DELETE /api/mcp-keys/k1': () => {
@@ -128,7 +117,7 @@ describe('the app shell', () => {
       'GET /api/assistant': () => json({ mode: 'offline', model: 'offline' }),
       'GET /api/tasks': () => json({ items: [], nextCursor: null }),
       'GET /api/conversations': () => json({ items: [] }),
-      'GET /api/mcp-keys': () => json({ items: [mcpKey({ name: 'Laptop' })] }),
+      'GET /api/mcp-keys': () => json({ items: [fakeMcpKey({ name: 'Laptop' })] }),
     });
     const user = userEvent.setup();
     renderPlain(<AppShell user={{ name: 'Ada', email: 'ada@example.com' }} />);

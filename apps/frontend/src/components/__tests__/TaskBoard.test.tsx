@@ -3,21 +3,9 @@ import userEvent from '@testing-library/user-event';
 import type { Task } from '@todo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { json, mockFetch } from '@/test/fetch-mock';
+import { fakeTask } from '@/test/fixtures';
 import { render } from '@/test/render';
 import { TaskBoard } from '../TaskBoard';
-
-const task = (over: Partial<Task>): Task => ({
-  id: crypto.randomUUID(),
-  title: 'Task',
-  description: '',
-  completed: false,
-  priority: 'medium',
-  tags: [],
-  dueAt: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  ...over,
-});
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -28,7 +16,7 @@ describe('TaskBoard', () => {
   it('shows loading, then the tasks', async () => {
     mockFetch({
       'GET /api/tasks': () =>
-        json({ items: [task({ title: 'Write report', tags: ['work'] })], nextCursor: null }),
+        json({ items: [fakeTask({ title: 'Write report', tags: ['work'] })], nextCursor: null }),
     });
     render(<TaskBoard refreshKey={0} />);
     expect(screen.getByRole('status')).toHaveTextContent('Loading tasks');
@@ -52,7 +40,7 @@ describe('TaskBoard', () => {
               { status: 502, code: 'backend_unavailable', title: 'Backend unavailable', detail: 'down' },
               502,
             )
-          : json({ items: [task({ title: 'Back again' })], nextCursor: null }),
+          : json({ items: [fakeTask({ title: 'Back again' })], nextCursor: null }),
     });
     render(<TaskBoard refreshKey={0} />);
     expect(await screen.findByRole('alert')).toHaveTextContent('could not be loaded');
@@ -88,14 +76,14 @@ describe('TaskBoard', () => {
       tags: ['shop', 'food'],
       dueAt: null,
     });
-    await act(async () => release(json(task({ id: 'real', title: 'Buy bread', priority: 'high' }), 201)));
+    await act(async () => release(json(fakeTask({ id: 'real', title: 'Buy bread', priority: 'high' }), 201)));
     await waitFor(() => expect(screen.getByText('Buy bread').closest('li')).not.toHaveAttribute('aria-busy'));
   });
 
   it('sends the due date entered in the add form as local midnight', async () => {
     const { calls } = mockFetch({
       'GET /api/tasks': () => json({ items: [], nextCursor: null }),
-      'POST /api/tasks': ({ body }) => json(task({ id: 'real', ...(body as Partial<Task>) }), 201),
+      'POST /api/tasks': ({ body }) => json(fakeTask({ id: 'real', ...(body as Partial<Task>) }), 201),
     });
     render(<TaskBoard refreshKey={0} />);
     await screen.findByText('No tasks yet');
@@ -116,7 +104,7 @@ describe('TaskBoard', () => {
 
   it('rolls back a failed completion and says why', async () => {
     mockFetch({
-      'GET /api/tasks': () => json({ items: [task({ id: 't1', title: 'Call mom' })], nextCursor: null }),
+      'GET /api/tasks': () => json({ items: [fakeTask({ id: 't1', title: 'Call mom' })], nextCursor: null }),
       'POST /api/tasks/t1/complete': () =>
         json({ status: 500, code: 'internal_error', detail: 'Database hiccup' }, 500),
     });
@@ -129,10 +117,10 @@ describe('TaskBoard', () => {
 
   it('completes, edits inline and filters', async () => {
     const { calls } = mockFetch({
-      'GET /api/tasks': () => json({ items: [task({ id: 't1', title: 'Call mom' })], nextCursor: null }),
-      'POST /api/tasks/t1/complete': () => json(task({ id: 't1', title: 'Call mom', completed: true })),
+      'GET /api/tasks': () => json({ items: [fakeTask({ id: 't1', title: 'Call mom' })], nextCursor: null }),
+      'POST /api/tasks/t1/complete': () => json(fakeTask({ id: 't1', title: 'Call mom', completed: true })),
       'PATCH /api/tasks/t1': ({ body }) =>
-        json(task({ id: 't1', title: (body as { title: string }).title, completed: true })),
+        json(fakeTask({ id: 't1', title: (body as { title: string }).title, completed: true })),
     });
     render(<TaskBoard refreshKey={0} />);
     const user = userEvent.setup();
@@ -164,7 +152,7 @@ describe('TaskBoard', () => {
     const { calls } = mockFetch({
       'GET /api/tasks': () =>
         json({
-          items: [task({ id: 'a', title: 'Alpha' }), task({ id: 'b', title: 'Beta' })],
+          items: [fakeTask({ id: 'a', title: 'Alpha' }), fakeTask({ id: 'b', title: 'Beta' })],
           nextCursor: null,
         }),
       'DELETE /api/tasks/a': () => new Response(null, { status: 204 }),
@@ -190,8 +178,8 @@ describe('TaskBoard', () => {
   });
 
   it('filters by a tag the board has seen', async () => {
-    const report = task({ title: 'Write report', tags: ['work'] });
-    const milk = task({ title: 'Buy milk', tags: ['home'] });
+    const report = fakeTask({ title: 'Write report', tags: ['work'] });
+    const milk = fakeTask({ title: 'Buy milk', tags: ['home'] });
     const { calls } = mockFetch({
       'GET /api/tasks': ({ url }) => {
         const tag = url.searchParams.get('tag');
@@ -209,7 +197,7 @@ describe('TaskBoard', () => {
   });
 
   it('searches once the typing pauses', async () => {
-    const items = [task({ title: 'Buy milk' }), task({ title: 'Call mom' })];
+    const items = [fakeTask({ title: 'Buy milk' }), fakeTask({ title: 'Call mom' })];
     const { calls } = mockFetch({
       'GET /api/tasks': ({ url }) => {
         const q = url.searchParams.get('q') ?? '';
@@ -245,11 +233,11 @@ describe('TaskBoard', () => {
   });
 
   it('reloads quietly when refreshKey changes (assistant changed tasks)', async () => {
-    let items = [task({ title: 'Old' })];
+    let items = [fakeTask({ title: 'Old' })];
     mockFetch({ 'GET /api/tasks': () => json({ items, nextCursor: null }) });
     const { rerender } = render(<TaskBoard refreshKey={0} />);
     await screen.findByText('Old');
-    items = [task({ title: 'buy milk' }), ...items];
+    items = [fakeTask({ title: 'buy milk' }), ...items];
     rerender(<TaskBoard refreshKey={1} />);
     expect(await screen.findByText('buy milk')).toBeInTheDocument();
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
@@ -261,8 +249,8 @@ describe('TaskBoard paging', () => {
     const { calls } = mockFetch({
       'GET /api/tasks': ({ url }) =>
         url.searchParams.get('cursor') === 'c2'
-          ? json({ items: [task({ title: 'Second page' })], nextCursor: null })
-          : json({ items: [task({ title: 'First page' })], nextCursor: 'c2' }),
+          ? json({ items: [fakeTask({ title: 'Second page' })], nextCursor: null })
+          : json({ items: [fakeTask({ title: 'First page' })], nextCursor: 'c2' }),
     });
     render(<TaskBoard refreshKey={0} />);
     await screen.findByText('First page');
@@ -273,18 +261,18 @@ describe('TaskBoard paging', () => {
   });
 
   it('keeps the pages the user had loaded when the assistant changes tasks', async () => {
-    let first = [task({ title: 'First page' })];
+    let first = [fakeTask({ title: 'First page' })];
     mockFetch({
       'GET /api/tasks': ({ url }) =>
         url.searchParams.get('cursor') === 'c2'
-          ? json({ items: [task({ id: 'p2', title: 'Second page' })], nextCursor: null })
+          ? json({ items: [fakeTask({ id: 'p2', title: 'Second page' })], nextCursor: null })
           : json({ items: first, nextCursor: 'c2' }),
     });
     const { rerender } = render(<TaskBoard refreshKey={0} />);
     await screen.findByText('First page');
     await userEvent.click(screen.getByRole('button', { name: 'Show more tasks' }));
     await screen.findByText('Second page');
-    first = [task({ title: 'Added by the assistant' })];
+    first = [fakeTask({ title: 'Added by the assistant' })];
     rerender(<TaskBoard refreshKey={1} />);
     expect(await screen.findByText('Added by the assistant')).toBeInTheDocument();
     expect(screen.getByText('Second page')).toBeInTheDocument();

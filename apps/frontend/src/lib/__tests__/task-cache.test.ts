@@ -1,18 +1,9 @@
 import type { Task } from '@todo/contracts';
 import { describe, expect, it } from 'vitest';
+import { fakeTask } from '@/test/fixtures';
 import { flattenPages, prependTask, replaceOrPrepend, type TaskPages, temporaryTask } from '../task-cache';
 
-const task = (id: string, title = id): Task => ({
-  id,
-  title,
-  description: '',
-  completed: false,
-  priority: 'medium',
-  tags: [],
-  dueAt: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-});
+const task = (id: string, title = id): Task => fakeTask({ id, title });
 
 const pages = (...lists: Task[][]): TaskPages => ({
   pages: lists.map((items, i) => ({ items, nextCursor: i < lists.length - 1 ? `c${i + 2}` : null })),
