@@ -28,6 +28,7 @@ import {
   randomSecret,
   removeContainer,
   runStreaming,
+  shellIn,
   startContainer,
   uniqueName,
   waitForContainerHttp,
@@ -162,17 +163,10 @@ describe.skipIf(skip)('app containers', () => {
   });
 
   it('backend image: the bundle, its migrations and PGlite only; no sources, no other app', async () => {
-    const r = await docker([
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--entrypoint',
-      'sh',
+    const r = await shellIn(
       refs.backend,
-      '-c',
       'ls /app; echo ---; ls -A /app/node_modules /app/node_modules/@*; echo ---; ls /app/dist; echo ---; find / -xdev -path /proc -prune -o \\( -path "*/apps/frontend*" -o -name "*.ts" -not -path "*/node_modules/*" \\) -print 2>/dev/null; true',
-    ]);
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [top = '', modules = '', dist = '', strays = ''] = r.stdout.split('---\n');
     expect(top.split('\n').filter(Boolean).sort()).toEqual([
@@ -188,17 +182,10 @@ describe.skipIf(skip)('app containers', () => {
   });
 
   it('frontend image: standalone output only, no backend, no dev tooling', async () => {
-    const r = await docker([
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--entrypoint',
-      'sh',
+    const r = await shellIn(
       refs.frontend,
-      '-c',
       'ls /app/apps; echo ---; ls /app/node_modules/.pnpm 2>/dev/null; echo ---; ls /app/apps/frontend /app/apps/frontend/.next',
-    ]);
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [apps = '', pnpmStore = '', files = ''] = r.stdout.split('---\n');
     expect(apps.split('\n').filter(Boolean)).toEqual(['frontend']);
@@ -362,17 +349,10 @@ describe.skipIf(skip)('app containers', () => {
         `${ref}: secret-like env`,
       ).toEqual([]);
       expect(history.stdout).not.toMatch(/(BETTER_AUTH_SECRET|OPENAI_API_KEY|POSTGRES_PASSWORD|PGPASSWORD)=/);
-      const files = await docker([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--entrypoint',
-        'sh',
+      const files = await shellIn(
         ref,
-        '-c',
         'find / -xdev \\( -name ".env" -o -name ".env.*" -o -name "*.pem" -o -name "id_rsa*" -o -name ".npmrc" -o -name ".git" \\) -not -path "/etc/ssl/*" -not -path "/usr/*" -print',
-      ]);
+      );
       expect(files.stdout.trim(), `${ref}: secret-like files`).toBe('');
     }
   });

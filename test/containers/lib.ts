@@ -46,6 +46,11 @@ export function docker(args: string[], timeoutMs = 120_000) {
   return runner.run(DOCKER, args, { timeoutMs });
 }
 
+/** Runs a shell script in a throwaway container of `image`, with no network. */
+export function shellIn(image: string, script: string) {
+  return docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', script]);
+}
+
 /** Whether a Docker engine answers; the reason when it does not. */
 export async function dockerStatus(): Promise<{ ok: boolean; reason: string }> {
   const r = await docker(['version', '--format', '{{.Server.Version}}'], 20_000);
