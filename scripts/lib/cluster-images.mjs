@@ -215,10 +215,12 @@ export async function loadImage(t, runner, ref) {
     case 'none':
       return;
     case 'minikube':
-      r = await runner.run('minikube', ['-p', t.minikubeProfile, 'image', 'load', ref], {
-        change: true,
-        stream: true,
-      });
+      // the tarball on stdin: named instead, minikube reads the image back out of Docker through its
+      // own library first, three times slower for the backend image (17.4 s against 5.9 s, none driver)
+      r = await runner.pipe(
+        ['docker', ['save', ref]],
+        ['minikube', ['-p', t.minikubeProfile, 'image', 'load', '-']],
+      );
       break;
     case 'kind':
       r = await runner.run('kind', ['load', 'docker-image', ref, '--name', t.kindCluster], {

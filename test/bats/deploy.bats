@@ -210,7 +210,7 @@ JSON
 @test "--dry-run prints the commands and runs none of them" {
   run deploy_chain --dry-run
   assert_success
-  assert_output --partial '[dry-run] $ minikube -p minikube image load todo-backend:aaaaaaaaaaaa'
+  assert_output --partial "[dry-run] $ docker save todo-backend:aaaaaaaaaaaa '|' minikube -p minikube image load -"
   assert_output --partial '[dry-run] $ helm upgrade --install todo-postgres'
   run calls
   assert_output ''
