@@ -68,7 +68,7 @@ describe('ensureImage per loader', () => {
       'minikube -p minikube image ls': { stdout: 'docker.io/library/todo-backend:old\n' },
     });
     expect(await ensureImage(t, /** @type {any} */ (r2), 'todo-backend:aaa')).toBe('loaded todo-backend:aaa');
-    expect(r2.calls).toContain('minikube -p minikube image load todo-backend:aaa');
+    expect(r2.calls).toContain('docker save todo-backend:aaa | minikube -p minikube image load -');
   });
   it('kind: checks every node and loads into the named cluster', async () => {
     const t = resolveTarget(cfgOf({ CLUSTER: 'kind', KIND_CLUSTER: 'dev' }));
@@ -93,7 +93,7 @@ describe('ensureImage per loader', () => {
   it('a failed load names the cause and the fix', async () => {
     const t = resolveTarget(cfgOf({}));
     const r = fakeRunner({
-      'minikube -p minikube image load': {
+      'docker save todo-backend:aaa | minikube -p minikube image load -': {
         ok: false,
         exitCode: 1,
         stderr: 'Error: No such image: todo-backend:aaa',
