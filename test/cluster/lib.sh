@@ -67,7 +67,13 @@ need_go() {
   # matches all; the toolchain switch refuses GOSUMDB=off), dependencies are verified against
   # each module's own go.sum.
   export GOTOOLCHAIN="$GO_TOOLCHAIN" GOSUMDB=sum.golang.org GONOSUMDB='*' GOFLAGS="${GOFLAGS:-} -buildvcs=false" CGO_ENABLED=0
-  local v; v="$(cd /tmp && go env GOVERSION 2>&1)" || die "cannot get the Go toolchain $GO_TOOLCHAIN from the Go module proxy: $v"
+  # stdout only: the first call fetches the toolchain and says so on stderr ("go: downloading …")
+  local v err; err="$(mktemp)"
+  if ! v="$(cd /tmp && go env GOVERSION 2>"$err")"; then
+    v="$(cat "$err")"; rm -f "$err"
+    die "cannot get the Go toolchain $GO_TOOLCHAIN from the Go module proxy: $v"
+  fi
+  rm -f "$err"
   [[ "$v" == "$GO_TOOLCHAIN" ]] || die "go reports $v, not $GO_TOOLCHAIN"
 }
 
