@@ -150,6 +150,17 @@ clean_files() {
   return 0
 }
 
+# the suite's test registry (test/registry), left listening by a run that was killed: only a
+# process of the cached registry binary on that port is stopped
+stop_test_registry() {
+  local port="${TEST_REGISTRY_PORT:-5050}" pid exe
+  for pid in $(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null)"
+    [[ "$exe" == "$CLUSTER_CACHE"/registry-*/registry ]] && kill "$pid" 2>/dev/null
+  done
+  return 0
+}
+
 leftovers() {
   local left
   # by process name (comm, 15 characters), so a compiler building these elsewhere never matches
@@ -169,6 +180,7 @@ leftovers() {
 }
 
 main() {
+  step "stop a test registry a killed run left" stop_test_registry
   step "minikube delete -p $PROFILE" delete_profile
   step "stop kubelet" stop_kubelet
   step "stop containers" stop_workloads
