@@ -221,6 +221,14 @@ export async function logsFollowRollout(d: InnerLoopDeps) {
     await d.kubectl(['rollout', 'status', 'deployment/todo-backend', '--timeout=300s']);
     const fresh = (await podsOf(d, 'todo-backend')).filter((p) => !old.has(p.name) && p.ready && !p.deleting);
     check(fresh.length > 0, 'no new backend pod after the rollout');
+    // the old pods serve on through their shutdown delay (a kept-alive connection still reaches
+    // them): the request below must come after they are gone
+    await waitFor(
+      'the old backend pods to finish shutting down',
+      async () => (await podsOf(d, 'todo-backend')).every((p) => !old.has(p.name)),
+      120_000,
+      500,
+    );
     const marker = `inner-loop-${randomUUID()}`;
     const t0 = Date.now();
     const status = await backendAnswers(d, `?probe=${marker}`);

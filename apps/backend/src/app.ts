@@ -81,6 +81,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance &
   ctx.chat.onError = (err) => app.log.warn({ err }, 'assistant model failed');
 
   installSecurityHeaders(app);
+  // After SIGTERM (server.ts) the pod still serves through its shutdown delay, but no connection is
+  // kept for another request: a client's next request opens a new one, which the Service sends to
+  // a pod that stays.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (ctx.shuttingDown) reply.header('connection', 'close');
+  });
   await app.register(helmet, {
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,

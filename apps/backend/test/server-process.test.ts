@@ -74,7 +74,10 @@ describe('the built server as a child process', () => {
       // during SHUTDOWN_DELAY_MS it still serves, but is no longer ready
       await new Promise((r) => setTimeout(r, 200));
       expect((await fetch(`${base}/ready`)).status).toBe(503);
-      expect((await fetch(`${base}/health`)).status).toBe(200);
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(200);
+      // and tells kept-alive clients to move on
+      expect(health.headers.get('connection')).toBe('close');
       let rest = '';
       for (;;) {
         const chunk = await reader.read();
