@@ -216,7 +216,7 @@ export async function loadImage(t, runner, ref) {
       return;
     case 'minikube':
       // the tarball on stdin: named instead, minikube reads the image back out of Docker through its
-      // own library first, three times slower for the backend image (17.4 s against 5.9 s, none driver)
+      // own library first, 2–3 times slower for the backend image (19.5 s against 8.3 s: test/cluster/bench-loaders.sh)
       r = await runner.pipe(
         ['docker', ['save', ref]],
         ['minikube', ['-p', t.minikubeProfile, 'image', 'load', '-']],
