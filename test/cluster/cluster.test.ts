@@ -332,45 +332,34 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
   });
 
   describe('beyond one machine (issue 15)', () => {
-    const deps = async (): Promise<beyond.PhaseDeps> => {
+    let deps: beyond.PhaseDeps;
+    beforeAll(async () => {
       if (!registry?.auth) throw new Error('the test registry did not start');
       const podCidr = (
         await kubectl(['get', 'nodes', '--output', 'jsonpath={.items[0].spec.podCIDR}'], {
           namespaced: false,
         })
       ).trim();
-      return {
+      deps = {
         repoRoot: REPO_ROOT,
         namespace: NAMESPACE,
         appUrl,
         registry: { address: registry.address, auth: registry.auth },
         hostAddress: (await must('minikube', ['-p', PROFILE, 'ip'])).stdout.trim(),
         podSources: [podCidr || '10.244.0.0/16'],
-        run: (cmd, args, o) => run(cmd, args, o),
-        kubectl: async (args, o = {}) => {
-          const ns = o.namespace === null ? [] : ['--namespace', o.namespace ?? NAMESPACE];
-          const input = o.input === undefined ? {} : { input: o.input };
-          return (
-            await must('kubectl', ['--context', PROFILE, ...ns, ...args], { env: pipelineEnv(), ...input })
-          ).stdout;
-        },
+        run,
+        kubectl,
         kubectlCommand: ['kubectl', '--context', PROFILE],
-        helm: (args, o = {}) =>
-          run('helm', ['--kube-context', PROFILE, '--namespace', o.namespace ?? NAMESPACE, ...args], {
-            env: pipelineEnv(),
-          }),
+        helm: (args, o = {}) => helm(args, false, o.namespace),
         pipelineEnv,
         requestLoop,
         recordFigure,
       };
-    };
-    it('registry loader', async () => beyond.registryPhase(await deps()), 1_800_000);
-    it('release from the OCI registry', async () => beyond.releasePhase(await deps()), 1_800_000);
-    it('replicas under load', async () => {
-      const d = await deps();
-      await beyond.replicasPhase(d, beyond.registryEnv(d));
-    }, 2_400_000);
-    it('external TLS PostgreSQL', async () => beyond.externalDatabasePhase(await deps()), 1_800_000);
+    });
+    it('registry loader', () => beyond.registryPhase(deps), 1_800_000);
+    it('release from the OCI registry', () => beyond.releasePhase(deps), 1_800_000);
+    it('replicas under load', () => beyond.replicasPhase(deps, beyond.registryEnv(deps)), 2_400_000);
+    it('external TLS PostgreSQL', () => beyond.externalDatabasePhase(deps), 1_800_000);
   });
 
   describe('inner loop (issue 16)', () => {

@@ -89,9 +89,16 @@ export async function must(
   return r;
 }
 
-export async function kubectl(args: string[], o: { namespaced?: boolean } = {}): Promise<string> {
-  const ns = o.namespaced === false ? [] : ['--namespace', NAMESPACE];
-  return (await must('kubectl', ['--context', PROFILE, ...ns, ...args], { env: pipelineEnv() })).stdout;
+/** kubectl against the profile, in NAMESPACE unless another `namespace` (null: cluster scope) is given; `input` goes to stdin. */
+export async function kubectl(
+  args: string[],
+  o: { namespaced?: boolean; namespace?: string | null; input?: string } = {},
+): Promise<string> {
+  const namespace = o.namespaced === false ? null : o.namespace === undefined ? NAMESPACE : o.namespace;
+  const ns = namespace === null ? [] : ['--namespace', namespace];
+  const input = o.input === undefined ? {} : { input: o.input };
+  return (await must('kubectl', ['--context', PROFILE, ...ns, ...args], { env: pipelineEnv(), ...input }))
+    .stdout;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: kubectl JSON is untyped here
@@ -99,8 +106,8 @@ export async function kubectlJson(args: string[], o: { namespaced?: boolean } = 
   return JSON.parse(await kubectl([...args, '-o', 'json'], o));
 }
 
-export async function helm(args: string[], echo = false): Promise<RunResult> {
-  return run('helm', ['--kube-context', PROFILE, '--namespace', NAMESPACE, ...args], {
+export async function helm(args: string[], echo = false, namespace = NAMESPACE): Promise<RunResult> {
+  return run('helm', ['--kube-context', PROFILE, '--namespace', namespace, ...args], {
     echo,
     env: pipelineEnv(),
   });
