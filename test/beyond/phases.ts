@@ -167,7 +167,10 @@ async function revisions(d: PhaseDeps, namespace = d.namespace): Promise<Record<
 }
 
 /** The pipeline's environment for the test registry: IMAGE_LOADER=registry with its credentials. */
-export function registryEnv(d: PhaseDeps, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function registryEnv(
+  d: Pick<PhaseDeps, 'pipelineEnv' | 'registry'>,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return d.pipelineEnv({
     IMAGE_LOADER: 'registry',
     IMAGE_REGISTRY: d.registry.address,

@@ -269,11 +269,15 @@ export interface Watch {
  * the images of the repository already in the engine and the releases deployed, rolls nothing).
  * `helmTimeout`: HELM_TIMEOUT for its rollouts (the failed-rollout check waits that long).
  */
-export async function startWatch(d: InnerLoopDeps, o: { helmTimeout?: string } = {}): Promise<Watch> {
+export async function startWatch(
+  d: InnerLoopDeps,
+  o: { helmTimeout?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Watch> {
   let out = '';
+  const env = o.env ?? d.env;
   const svc = startService('pnpm deploy:watch', 'node', ['scripts/watch.mjs', '--no-logs'], {
     cwd: d.scratchCopy,
-    env: { ...d.env, NO_COLOR: '1', HELM_TIMEOUT: o.helmTimeout ?? d.env.HELM_TIMEOUT ?? '2m0s' },
+    env: { ...env, NO_COLOR: '1', HELM_TIMEOUT: o.helmTimeout ?? env.HELM_TIMEOUT ?? '2m0s' },
     onOutput: (text) => {
       out += text;
     },
@@ -330,7 +334,7 @@ async function nextRound(w: Watch, from: number, timeoutMs: number) {
  * the marker, is the one serving. Records save → serving (the round's own figure and one
  * measured from outside: the save to the app answering from a Ready pod that runs the change).
  */
-export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch) {
+export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch, loader = '') {
   const marker = `inner-loop-${randomUUID()}`;
   const from = w.output().length;
   const before = await revisions(d);
@@ -369,9 +373,32 @@ export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch) {
     check(after[r] === before[r], `${r} was upgraded by a backend change`);
   const old = (await podsOf(d, 'todo-backend')).filter((p) => !p.deleting && p.name !== serving.name);
   check(old.length === 0, `old backend pods still running: ${old.map((p) => p.name).join(', ')}`);
-  d.record?.('watch: save → new backend pod serving (the round says)', round1(own));
-  d.record?.('watch: save → new backend pod serving (measured from outside)', round1(outside));
+  const via = loader ? `, ${loader}` : '';
+  d.record?.(`watch: save → new backend pod serving (the round says${via})`, round1(own));
+  d.record?.(`watch: save → new backend pod serving (measured from outside${via})`, round1(outside));
   return { round: line, own, outside, pod: serving.name };
+}
+
+/**
+ * The same backend edit with IMAGE_LOADER=registry (`registryEnv`: the pipeline's environment
+ * for the test registry): a watch of its own, whose first deploy moves the releases to the
+ * registry's images; then the round pushes only the image's changed layers and the node pulls
+ * only those. Records its save → serving figures beside the default loader's.
+ */
+export async function watchWithRegistryServesBackendChange(d: InnerLoopDeps, registryEnv: NodeJS.ProcessEnv) {
+  const w = await startWatch(d, { env: registryEnv });
+  try {
+    const from = w.output().length;
+    const r = await watchServesBackendChange(d, w, 'IMAGE_LOADER=registry');
+    const round = w.output().slice(from);
+    check(
+      /pushed \S+\/todo-backend:/.test(round),
+      `the round did not push the backend image to the registry:\n${round.slice(-2000)}`,
+    );
+    return r;
+  } finally {
+    await w.stop();
+  }
 }
 
 /**
