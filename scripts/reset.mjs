@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 // asks first (or takes --yes), refuses without a terminal and without --yes, and refuses any
 // kubectl context that is not this Minikube profile.
 import { createInterface } from 'node:readline/promises';
+import { isLoopbackHost } from './lib/chart-source.mjs';
 import { resolveTarget } from './lib/cluster.mjs';
 import { intSetting } from './lib/env.mjs';
 import { EXIT, ScriptError } from './lib/errors.mjs';
@@ -15,6 +16,7 @@ import { runScript } from './lib/main.mjs';
 import { waitForHttp } from './lib/net.mjs';
 import { REPO_ROOT } from './lib/repo.mjs';
 import { appUrl, parseMinikubeProfile, withReachableUrl } from './lib/url.mjs';
+import { registryHost } from './lib/values.mjs';
 
 // minikube's storage-provisioner keeps each PersistentVolume in a folder of the node; with the none
 // driver the node is this host, so `minikube delete` leaves the data behind and a new cluster's
@@ -121,6 +123,10 @@ await runScript(
       if (driver) args.push('--driver', driver);
       if (k8s) args.push('--kubernetes-version', k8s);
       if (runtime) args.push('--container-runtime', runtime);
+      // a loopback registry for IMAGE_LOADER=registry (the fast inner loop, docs/deployment.md):
+      // the node's runtime may reach it over plain HTTP, as Docker does
+      const registry = target.loader === 'registry' && target.registry ? registryHost(target.registry) : '';
+      if (registry && isLoopbackHost(registry)) args.push('--insecure-registry', registry);
       const r = await runner.run('minikube', args, { change: true, stream: true });
       if (!r.ok) {
         const hint =

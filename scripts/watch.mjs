@@ -35,6 +35,9 @@ const WATCHED_FILES = [
   'turbo.json',
 ];
 
+/** Loaders that move every layer of a rebuilt image, the unchanged base included. */
+const WHOLE_IMAGE_LOADERS = new Set(['minikube', 'kind', 'containerd']);
+
 /** A round whose images did not build; the message names the failed turbo tasks. */
 class BuildError extends Error {}
 
@@ -85,6 +88,7 @@ await runScript(
     /** @type {{ stop: () => Promise<void> } | null} */
     let follower = null;
     let n = 0;
+    let hinted = false;
 
     /**
      * One round. `batch`: the files that changed and when (null: the first deploy).
@@ -141,6 +145,12 @@ await runScript(
             `${title}: ${moving.map((e) => e.release).join(', ')} serving ${formatDuration(servingMs)} after the ${batch ? 'save' : 'start'} (build ${formatDuration(build.ms)}, image load ${formatDuration(load)}, rollout ${formatDuration(roll)})`,
           );
           following = moving.map((e) => e.release);
+          if (batch && rebuilt.length && WHOLE_IMAGE_LOADERS.has(target.loader) && !hinted) {
+            hinted = true;
+            log.info(
+              `hint: IMAGE_LOADER=${target.loader} moves whole images (image load ${formatDuration(load)}); IMAGE_LOADER=registry with a local registry moves only the changed layers ("The fastest loop" in docs/deployment.md)`,
+            );
+          }
         } else {
           log.ok(
             `${title}: nothing rolled out, no image or release changed (${formatDuration(performance.now() - t0)})`,

@@ -96,10 +96,10 @@ export const SETTINGS = [
   },
   {
     name: 'IMAGE_REGISTRY',
-    scripts: ['load'],
+    scripts: ['load', 'reset'],
     group: 'cluster',
     example: 'localhost:5000',
-    help: 'registry to push to with `IMAGE_LOADER=registry` (deploys `<registry>/todo-<app>:<hash>`)',
+    help: 'registry to push to with `IMAGE_LOADER=registry` (deploys `<registry>/todo-<app>:<hash>`; on loopback, `scripts/reset.mjs` lets Minikube pull from it over HTTP: the fast inner loop, docs/deployment.md)',
   },
   {
     name: 'REGISTRY_USERNAME',

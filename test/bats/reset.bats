@@ -61,6 +61,21 @@ setup() { setup_pipeline; }
   assert_line --index 3 '[dry-run] $ pnpm turbo run deploy'
 }
 
+@test "IMAGE_LOADER=registry on loopback: minikube start lets the node pull from it over HTTP" {
+  printf 'MINIKUBE_DRIVER=none\nMINIKUBE_CONTAINER_RUNTIME=containerd\nIMAGE_LOADER=registry\nIMAGE_REGISTRY=localhost:5000\n' >"$TODO_REPO_ROOT/.env"
+  run node "$SCRIPTS/reset.mjs" --dry-run
+  assert_success
+  assert_output --partial '$ minikube start -p minikube --cpus 2 --memory 4096mb --driver none --container-runtime containerd --insecure-registry localhost:5000'
+}
+
+@test "a registry that is not on loopback is never marked insecure" {
+  printf 'IMAGE_LOADER=registry\nIMAGE_REGISTRY=registry.example.com/team\n' >"$TODO_REPO_ROOT/.env"
+  run node "$SCRIPTS/reset.mjs" --dry-run
+  assert_success
+  assert_output --partial '$ minikube start -p minikube'
+  refute_output --partial 'insecure-registry'
+}
+
 @test "other drivers keep their volumes inside the node: nothing is removed on the host" {
   printf 'MINIKUBE_DRIVER=docker\n' >"$TODO_REPO_ROOT/.env"
   run node "$SCRIPTS/reset.mjs" --dry-run

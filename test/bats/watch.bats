@@ -55,6 +55,7 @@ stop_watch() {
   run cat "$(OUT)"
   assert_output --partial '── round 1: apps/backend/src/index.ts'
   assert_output --regexp 'rebuilt: backend [0-9a-f]{12} → [0-9a-f]{12}'
+  assert_output --partial 'hint: IMAGE_LOADER=minikube moves whole images'
   assert_output --regexp 'plan: todo-backend upgrade \(image tag [0-9a-f]{12} → [0-9a-f]{12}\); unchanged: todo-postgres, todo-frontend'
   run calls_matching 'helm upgrade|image load'
   assert_equal "${#lines[@]}" 2
@@ -129,6 +130,9 @@ stop_watch() {
   run cat "$(OUT)"
   assert_output --partial '── round 1: apps/backend/src/index.ts'
   assert_output --partial '── round 2: apps/frontend/src/index.ts'
+  # the hint about the registry loader: once per session, not every round
+  run grep -c 'hint: IMAGE_LOADER=minikube moves whole images' "$(OUT)"
+  assert_output 1
   stop_watch
 }
 

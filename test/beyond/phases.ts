@@ -22,6 +22,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForHttp } from '@todo/scripts/toolkit';
 import { expect } from 'vitest';
 import { startTlsPostgres, type TlsPostgres } from '../../apps/backend/test/helpers/tls-postgres.js';
 import { AppClient } from '../lib/app-client.js';
@@ -337,6 +338,10 @@ export async function externalDatabasePhase(d: PhaseDeps, o: { nodePort?: number
     expect(require.code, tail(require)).toBe(0);
     expect(`${require.stdout}${require.stderr}`).toContain('todo-postgres not deployed');
     expect(Object.keys(await revisions(d, namespace)).sort()).toEqual([...APPS].sort());
+    // a new Service: its NodePort refuses connections until kube-proxy has programmed it, which
+    // can be a moment after Helm saw the pods Ready (as a user opening the URL at once would see)
+    const answered = await waitForHttp(`${url}/api/healthz`, { timeoutMs: 60_000 });
+    expect(answered.ok, `${url} did not answer: ${answered.last}`).toBe(true);
     const user = await signedUpClient(url, 'tls');
     const tls = await pg.sql(
       "SELECT count(*) FILTER (WHERE s.ssl) || ' ' || count(*) FILTER (WHERE NOT s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.usename = 'todo'",
