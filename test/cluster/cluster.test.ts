@@ -414,10 +414,10 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
         innerLoop.failedBuildKeepsServing(deps(), started()));
       it('pods that never become ready: Helm rolls back, the old release keeps serving', () =>
         innerLoop.failedRolloutKeepsServing(deps(), started()));
-      it('with IMAGE_LOADER=registry: a backend edit moves only the changed layers, its new pod serves', async () => {
+      it('with IMAGE_LOADER=registry: a backend edit, then a frontend edit, move only the changed layers; the new pods serve', async () => {
         await watch?.stop();
         if (!registry?.auth) throw new Error('the test registry did not start');
-        await innerLoop.watchWithRegistryServesBackendChange(
+        await innerLoop.watchWithRegistryServesChanges(
           deps(),
           beyond.registryEnv({ pipelineEnv, registry: { address: registry.address, auth: registry.auth } }),
         );

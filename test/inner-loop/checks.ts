@@ -380,22 +380,29 @@ export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch, loade
 }
 
 /**
- * The same backend edit with IMAGE_LOADER=registry (`registryEnv`: the pipeline's environment
- * for the test registry): a watch of its own, whose first deploy moves the releases to the
- * registry's images; then the round pushes only the image's changed layers and the node pulls
- * only those. Records its save → serving figures beside the default loader's.
+ * The same backend and frontend edits with IMAGE_LOADER=registry (`registryEnv`: the pipeline's
+ * environment for the test registry): a watch of its own, whose first deploy moves the releases
+ * to the registry's images; then each round pushes only the image's changed layers and the node
+ * pulls only those. Records the save → serving figures beside the default loader's.
  */
-export async function watchWithRegistryServesBackendChange(d: InnerLoopDeps, registryEnv: NodeJS.ProcessEnv) {
+export async function watchWithRegistryServesChanges(d: InnerLoopDeps, registryEnv: NodeJS.ProcessEnv) {
+  const loader = 'IMAGE_LOADER=registry';
   const w = await startWatch(d, { env: registryEnv });
-  try {
-    const from = w.output().length;
-    const r = await watchServesBackendChange(d, w, 'IMAGE_LOADER=registry');
+  const pushed = (app: string, from: number) => {
     const round = w.output().slice(from);
     check(
-      /pushed \S+\/todo-backend:/.test(round),
-      `the round did not push the backend image to the registry:\n${round.slice(-2000)}`,
+      new RegExp(`pushed \\S+/todo-${app}:`).test(round),
+      `the round did not push the ${app} image to the registry:\n${round.slice(-2000)}`,
     );
-    return r;
+  };
+  try {
+    let from = w.output().length;
+    const backend = await watchServesBackendChange(d, w, loader);
+    pushed('backend', from);
+    from = w.output().length;
+    const frontend = await watchServesFrontendChange(d, w, loader);
+    pushed('frontend', from);
+    return { backend, frontend };
   } finally {
     await w.stop();
   }
@@ -405,13 +412,17 @@ export async function watchWithRegistryServesBackendChange(d: InnerLoopDeps, reg
  * A frontend change (the frontend's own /api/healthz answers with a marker) in the scratch copy:
  * the round upgrades todo-frontend only, and the app answers with the marker.
  */
-export async function watchServesFrontendChange(d: InnerLoopDeps, w: Watch) {
+export async function watchServesFrontendChange(d: InnerLoopDeps, w: Watch, loader = '') {
   const marker = `inner-loop-${randomUUID()}`;
   const from = w.output().length;
   const before = await revisions(d);
   const t0 = Date.now();
+  // (a marker an earlier check left is replaced)
   edit(d, 'apps/frontend/src/app/api/healthz/route.ts', (t) =>
-    t.replace(/Response\.json\(\{ status: 'ok' \}/, `Response.json({ status: 'ok', marker: '${marker}' }`),
+    t.replace(
+      /Response\.json\(\{ status: 'ok'(?:, marker: '[^']*')? \}/,
+      `Response.json({ status: 'ok', marker: '${marker}' }`,
+    ),
   );
   const { line } = await nextRound(w, from, 15 * 60_000);
   check(
@@ -435,8 +446,9 @@ export async function watchServesFrontendChange(d: InnerLoopDeps, w: Watch) {
     'todo-frontend did not get exactly one new revision',
   );
   check(after['todo-backend'] === before['todo-backend'], 'todo-backend was upgraded by a frontend change');
-  d.record?.('watch: save → new frontend pod serving (the round says)', round1(own));
-  d.record?.('watch: save → new frontend pod serving (measured from outside)', round1(outside));
+  const via = loader ? `, ${loader}` : '';
+  d.record?.(`watch: save → new frontend pod serving (the round says${via})`, round1(own));
+  d.record?.(`watch: save → new frontend pod serving (measured from outside${via})`, round1(outside));
   return { round: line, own, outside };
 }
 
