@@ -6,14 +6,13 @@ import { performance } from 'node:perf_hooks';
 // asks first (or takes --yes), refuses without a terminal and without --yes, and refuses any
 // kubectl context that is not this Minikube profile.
 import { createInterface } from 'node:readline/promises';
-import { isLoopbackHost } from './lib/chart-source.mjs';
 import { resolveTarget } from './lib/cluster.mjs';
 import { intSetting } from './lib/env.mjs';
 import { EXIT, ScriptError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
 import { formatDuration } from './lib/log.mjs';
 import { runScript } from './lib/main.mjs';
-import { waitForHttp } from './lib/net.mjs';
+import { isLoopbackHost, waitForHttp } from './lib/net.mjs';
 import { REPO_ROOT } from './lib/repo.mjs';
 import { appUrl, parseMinikubeProfile, withReachableUrl } from './lib/url.mjs';
 import { registryHost } from './lib/values.mjs';

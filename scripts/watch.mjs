@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { interruption } from './lib/cleanup.mjs';
 import { describeTarget, pinContext, resolveTarget } from './lib/cluster.mjs';
+import { movesWholeImages } from './lib/cluster-images.mjs';
 import { loadConfig } from './lib/env.mjs';
 import { EXIT, ScriptError, usageError } from './lib/errors.mjs';
 import { firstError } from './lib/exec.mjs';
@@ -34,9 +35,6 @@ const WATCHED_FILES = [
   'pnpm-workspace.yaml',
   'turbo.json',
 ];
-
-/** Loaders that move every layer of a rebuilt image, the unchanged base included. */
-const WHOLE_IMAGE_LOADERS = new Set(['minikube', 'kind', 'containerd']);
 
 /** A round whose images did not build; the message names the failed turbo tasks. */
 class BuildError extends Error {}
@@ -145,7 +143,7 @@ await runScript(
             `${title}: ${moving.map((e) => e.release).join(', ')} serving ${formatDuration(servingMs)} after the ${batch ? 'save' : 'start'} (build ${formatDuration(build.ms)}, image load ${formatDuration(load)}, rollout ${formatDuration(roll)})`,
           );
           following = moving.map((e) => e.release);
-          if (batch && rebuilt.length && WHOLE_IMAGE_LOADERS.has(target.loader) && !hinted) {
+          if (batch && rebuilt.length && movesWholeImages(target.loader) && !hinted) {
             hinted = true;
             log.info(
               `hint: IMAGE_LOADER=${target.loader} moves whole images (image load ${formatDuration(load)}); IMAGE_LOADER=registry with a local registry moves only the changed layers ("The fastest loop" in docs/deployment.md)`,

@@ -10,14 +10,9 @@ import path from 'node:path';
 import { onCleanup } from './cleanup.mjs';
 import { EXIT, ScriptError } from './errors.mjs';
 import { firstError } from './exec.mjs';
+import { isLoopbackHost } from './net.mjs';
 import { chartDir } from './repo.mjs';
 import { registryHost } from './values.mjs';
-
-/** `localhost`, `127.x.y.z` and `[::1]`, with or without a port. @param {string} host */
-export function isLoopbackHost(host) {
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : (host.split(':')[0] ?? '');
-  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
-}
 
 /**
  * The OCI repository CHART_SOURCE names, checked: `oci://host[:port]/path`.

@@ -113,6 +113,15 @@ export function clusterImageRef(target, localRef) {
 }
 
 /**
+ * Whether the loader sends every layer of an image (`docker save` into an import), the unchanged
+ * base included; a registry receives only the layers it lacks, and `none` sends nothing.
+ * @param {import('./cluster.mjs').Target['loader']} loader
+ */
+export function movesWholeImages(loader) {
+  return loader !== 'registry' && loader !== 'none';
+}
+
+/**
  * Lists the images the cluster already has (command depends on the loader).
  * @param {import('./cluster.mjs').Target} t
  * @param {import('./exec.mjs').Runner} runner

@@ -1,9 +1,15 @@
 // @ts-check
-// Loopback helpers shared by the scripts, the test harnesses and the benches: a free TCP port,
-// and waiting until a URL answers.
+// Loopback helpers shared by the scripts, the test harnesses and the benches: whether a host is
+// loopback, a free TCP port, and waiting until a URL answers.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** `localhost`, `127.x.y.z` and `[::1]`, with or without a port. @param {string} host */
+export function isLoopbackHost(host) {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : (host.split(':')[0] ?? '');
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
 
 /**
  * A free TCP port on `host`, asked from the kernel.

@@ -328,6 +328,13 @@ async function nextRound(w: Watch, from: number, timeoutMs: number) {
   return { line: m[0], end: from + (m.index ?? 0) + m[0].length };
 }
 
+/** A watch round's two save → serving figures: the round's own, and measured from outside. */
+function recordServing(d: InnerLoopDeps, app: string, loader: string, own: number, outside: number) {
+  const via = loader ? `, ${loader}` : '';
+  d.record?.(`watch: save → new ${app} pod serving (the round says${via})`, round1(own));
+  d.record?.(`watch: save → new ${app} pod serving (measured from outside${via})`, round1(outside));
+}
+
 /**
  * A one-line backend change (a log line at start-up with a unique marker) in the scratch copy:
  * the round rebuilds the backend image, upgrades todo-backend only, and the new pod, which logs
@@ -373,9 +380,7 @@ export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch, loade
     check(after[r] === before[r], `${r} was upgraded by a backend change`);
   const old = (await podsOf(d, 'todo-backend')).filter((p) => !p.deleting && p.name !== serving.name);
   check(old.length === 0, `old backend pods still running: ${old.map((p) => p.name).join(', ')}`);
-  const via = loader ? `, ${loader}` : '';
-  d.record?.(`watch: save → new backend pod serving (the round says${via})`, round1(own));
-  d.record?.(`watch: save → new backend pod serving (measured from outside${via})`, round1(outside));
+  recordServing(d, 'backend', loader, own, outside);
   return { round: line, own, outside, pod: serving.name };
 }
 
@@ -446,9 +451,7 @@ export async function watchServesFrontendChange(d: InnerLoopDeps, w: Watch, load
     'todo-frontend did not get exactly one new revision',
   );
   check(after['todo-backend'] === before['todo-backend'], 'todo-backend was upgraded by a frontend change');
-  const via = loader ? `, ${loader}` : '';
-  d.record?.(`watch: save → new frontend pod serving (the round says${via})`, round1(own));
-  d.record?.(`watch: save → new frontend pod serving (measured from outside${via})`, round1(outside));
+  recordServing(d, 'frontend', loader, own, outside);
   return { round: line, own, outside };
 }
 
