@@ -1,6 +1,6 @@
 // @ts-check
-// Cleanup that also runs on Ctrl-C / SIGTERM: temporary files holding secrets are removed
-// whatever happens, and a stale one left by a killed run is swept by the next run.
+// Cleanup that also runs on Ctrl-C / SIGTERM: temporary files (secrets, image tarballs) are
+// removed whatever happens, and a stale one left by a killed run is swept by the next run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +68,9 @@ export function installSignalHandlers(onSignal) {
   }
 }
 
-const PREFIX = 'todo-secrets-';
+/** What the private temp folders hold: `todo-<kind>-<pid>-XXXXXX` in the system temp folder. */
+const TEMP_KINDS = /** @type {const} */ (['secrets', 'image']);
+const STALE = new RegExp(`^todo-(?:${TEMP_KINDS.join('|')})-(\\d+)-`);
 
 /** Removes temp folders of earlier runs whose process is gone (e.g. killed with SIGKILL). */
 export function sweepStaleTempDirs(dir = os.tmpdir()) {
@@ -80,7 +82,7 @@ export function sweepStaleTempDirs(dir = os.tmpdir()) {
   }
   let removed = 0;
   for (const name of entries) {
-    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+    const m = STALE.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     let alive = true;
@@ -98,17 +100,45 @@ export function sweepStaleTempDirs(dir = os.tmpdir()) {
 }
 
 /**
- * Writes `content` to a file only the current user can read (folder 0700, file 0600). The file
- * goes with `remove()`, at exit, on Ctrl-C, or (after a SIGKILL) with the next run's sweep.
+ * A folder only the current user can read (0700). It goes with `remove()`, at exit, on Ctrl-C,
+ * or (after a SIGKILL) with the next run's sweep.
+ * @param {typeof TEMP_KINDS[number]} kind
+ * @returns {{ dir: string, remove: () => void }}
+ */
+export function privateTempDir(kind) {
+  sweepStaleTempDirs();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `todo-${kind}-${process.pid}-`));
+  fs.chmodSync(dir, 0o700);
+  const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }), { signals: false });
+  return { dir, remove };
+}
+
+/**
+ * `privateTempDir` for the duration of `fn(dir)`; removed afterwards, also on error and on Ctrl-C.
+ * @template T
+ * @param {typeof TEMP_KINDS[number]} kind
+ * @param {(dir: string) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+export async function withTempDir(kind, fn) {
+  installSignalHandlers();
+  const { dir, remove } = privateTempDir(kind);
+  try {
+    return await fn(dir);
+  } finally {
+    remove();
+  }
+}
+
+/**
+ * Writes `content` to a file only the current user can read (folder 0700, file 0600), in a
+ * `privateTempDir`.
  * @param {string} name file name, e.g. `values.yaml`
  * @param {string} content
  * @returns {{ file: string, remove: () => void }}
  */
 export function secretFile(name, content) {
-  sweepStaleTempDirs();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
-  fs.chmodSync(dir, 0o700);
-  const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }), { signals: false });
+  const { dir, remove } = privateTempDir('secrets');
   const file = path.join(dir, name);
   try {
     fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });

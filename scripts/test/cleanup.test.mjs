@@ -28,9 +28,14 @@ describe('secret files and cleanup', () => {
   it('sweeps folders of dead processes only', () => {
     const dir = tmpdir();
     fs.mkdirSync(path.join(dir, 'todo-secrets-999999999-abc'));
+    fs.mkdirSync(path.join(dir, 'todo-image-999999999-abc'));
     fs.mkdirSync(path.join(dir, `todo-secrets-${process.pid}-abc`));
-    expect(sweepStaleTempDirs(dir)).toBe(1);
-    expect(fs.readdirSync(dir)).toEqual([`todo-secrets-${process.pid}-abc`]);
+    fs.mkdirSync(path.join(dir, 'todo-other-999999999-abc'));
+    expect(sweepStaleTempDirs(dir)).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'todo-other-999999999-abc',
+      `todo-secrets-${process.pid}-abc`,
+    ]);
   });
   it('runs registered cleanups once', () => {
     let n = 0;

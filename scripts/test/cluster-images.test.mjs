@@ -7,6 +7,7 @@ import { resolveTarget } from '../lib/cluster.mjs';
 import {
   clusterImageRef,
   ensureImage,
+  imageFileName,
   listingHasImage,
   normalizeImageRef,
   readImageTag,
@@ -68,7 +69,42 @@ describe('ensureImage per loader', () => {
       'minikube -p minikube image ls': { stdout: 'docker.io/library/todo-backend:old\n' },
     });
     expect(await ensureImage(t, /** @type {any} */ (r2), 'todo-backend:aaa')).toBe('loaded todo-backend:aaa');
-    expect(r2.calls).toContain('docker save todo-backend:aaa | minikube -p minikube image load -');
+    const [save, load] = r2.calls.slice(1);
+    const tarball = /^docker save --output (\S+\/todo-backend\.tar) todo-backend:aaa$/.exec(save ?? '')?.[1];
+    expect(tarball, save).toBeDefined();
+    expect(load).toBe(`minikube -p minikube image load ${tarball}`);
+  });
+  it('minikube: the tarball is ours, in a private folder that is gone afterwards, also on failure', async () => {
+    const t = resolveTarget(cfgOf({}));
+    for (const ok of [true, false]) {
+      /** @type {string[]} */
+      const seen = [];
+      const r = fakeRunner({
+        'minikube -p minikube image load': { ok, exitCode: ok ? 0 : 1, stderr: 'boom' },
+      });
+      const run = r.run;
+      r.run = async (bin, args) => {
+        const tarball = bin === 'docker' && args[0] === 'save' ? args[2] : undefined;
+        if (tarball) {
+          const dir = path.dirname(tarball);
+          seen.push(dir);
+          expect(path.basename(dir)).toMatch(new RegExp(`^todo-image-${process.pid}-`));
+          expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+        }
+        return run(bin, args);
+      };
+      const loading = ensureImage(t, /** @type {any} */ (r), 'todo-local/postgres:17-trixie');
+      if (ok) await loading;
+      else await expect(loading).rejects.toThrow(/boom/);
+      expect(seen).toHaveLength(1);
+      expect(r.calls.at(-2)).toMatch(/\/postgres\.tar todo-local\/postgres:17-trixie$/);
+      expect(fs.existsSync(seen[0] ?? '')).toBe(false);
+    }
+  });
+  it('names the tarball after the image, without registry, tag or digest', () => {
+    expect(imageFileName('localhost:5000/acme/todo-backend:abc')).toBe('todo-backend');
+    expect(imageFileName('todo-frontend@sha256:0123')).toBe('todo-frontend');
+    expect(imageFileName('postgres')).toBe('postgres');
   });
   it('kind: checks every node and loads into the named cluster', async () => {
     const t = resolveTarget(cfgOf({ CLUSTER: 'kind', KIND_CLUSTER: 'dev' }));
@@ -93,7 +129,7 @@ describe('ensureImage per loader', () => {
   it('a failed load names the cause and the fix', async () => {
     const t = resolveTarget(cfgOf({}));
     const r = fakeRunner({
-      'docker save todo-backend:aaa | minikube -p minikube image load -': {
+      'docker save --output': {
         ok: false,
         exitCode: 1,
         stderr: 'Error: No such image: todo-backend:aaa',

@@ -55,6 +55,25 @@ setup() { setup_pipeline; }
   assert_output --partial 'Minikube profile "minikube" is Stopped: run `minikube start -p minikube --cpus 2 --memory 4096`'
 }
 
+@test "a node whose disk is full (minikube's InsufficientStorage): says so, and how to free space" {
+  export STUB_MINIKUBE_STATUS=InsufficientStorage STUB_MINIKUBE_DRIVER=none
+  run node "$SCRIPTS/doctor.mjs"
+  assert_failure 3
+  assert_output --partial "the node's disk (/var) is full"
+  assert_output --partial 'the none driver'"'"'s node is this machine: `df -h /var`'
+  export STUB_MINIKUBE_DRIVER=docker
+  run node "$SCRIPTS/doctor.mjs"
+  assert_failure 3
+  assert_output --partial '`minikube -p minikube ssh -- sudo crictl rmi --prune` removes unused images'
+}
+
+@test "a paused Minikube: minikube unpause" {
+  export STUB_MINIKUBE_STATUS=Paused
+  run node "$SCRIPTS/doctor.mjs"
+  assert_failure 3
+  assert_output --partial 'Minikube profile "minikube" is paused: run `minikube unpause -p minikube`'
+}
+
 @test "too old Helm is a blocker" {
   export STUB_HELM_VERSION=v3.12.3
   run node "$SCRIPTS/doctor.mjs"

@@ -119,6 +119,7 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
   const titles: string[] = [];
   let tornDown = false;
   let registry: Registry | undefined;
+  const suiteStart = Date.now();
 
   beforeAll(async () => {
     if (process.getuid?.() !== 0)
@@ -423,6 +424,31 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
         );
       });
     });
+  });
+
+  it('image loads leave no tarball behind: none in the temp folder, and no pile of copies on the node', () => {
+    // minikube copies a tarball on stdin to a temp file it never removes (build.*.tar, 265 MB a
+    // backend load), and keeps a copy on the node under the tarball's name
+    const tmp = os.tmpdir();
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const leaked = fs.readdirSync(tmp).filter((f) => {
+      if (/^build\.\d+\.tar$/.test(f)) return fs.statSync(path.join(tmp, f)).mtimeMs >= suiteStart;
+      const owner = /^todo-image-(\d+)-/.exec(f)?.[1];
+      return owner !== undefined && !alive(Number(owner));
+    });
+    expect(leaked, `left behind in ${tmp}`).toEqual([]);
+    const onNode = fs.readdirSync('/var/lib/minikube/images');
+    expect(
+      onNode.filter((f) => f.startsWith('build.')),
+      `copies in /var/lib/minikube/images: ${onNode.join(', ')}`,
+    ).toEqual([]);
   });
 
   it('a second reset rebuilds the cluster from nothing (warm) and the app answers again, empty', async () => {

@@ -325,7 +325,9 @@ const ROUND_DONE = /(✓ round \d+: [^\n]*|✗ round \d+ failed: [^\n]*)/;
 /** The next round's summary line after `from`, and where the output after it begins. */
 async function nextRound(w: Watch, from: number, timeoutMs: number) {
   const m = await w.waitFor(ROUND_DONE, timeoutMs, from);
-  return { line: m[0], end: from + (m.index ?? 0) + m[0].length };
+  const end = from + (m.index ?? 0) + m[0].length;
+  // the round's own lines (e.g. doctor's problems before a failed round), for a failure message
+  return { line: m[0], end, text: w.output().slice(from, end).slice(-3000) };
 }
 
 /** A watch round's two save → serving figures: the round's own, and measured from outside. */
@@ -351,10 +353,10 @@ export async function watchServesBackendChange(d: InnerLoopDeps, w: Watch, loade
     'apps/backend/src/server.ts',
     (t) => `${t}\nconsole.log(JSON.stringify({ msg: 'inner loop marker', marker: '${marker}' }));\n`,
   );
-  const { line } = await nextRound(w, from, 10 * 60_000);
+  const { line, text } = await nextRound(w, from, 10 * 60_000);
   check(
     line.startsWith('✓') && /todo-backend serving/.test(line),
-    `the round did not roll out the backend: ${line}`,
+    `the round did not roll out the backend: ${line}\n--- the round's output:\n${text}`,
   );
   const serving = await waitFor(
     'a Ready backend pod that logged the marker',
@@ -429,10 +431,10 @@ export async function watchServesFrontendChange(d: InnerLoopDeps, w: Watch, load
       `Response.json({ status: 'ok', marker: '${marker}' }`,
     ),
   );
-  const { line } = await nextRound(w, from, 15 * 60_000);
+  const { line, text } = await nextRound(w, from, 15 * 60_000);
   check(
     line.startsWith('✓') && /todo-frontend serving/.test(line),
-    `the round did not roll out the frontend: ${line}`,
+    `the round did not roll out the frontend: ${line}\n--- the round's output:\n${text}`,
   );
   await waitFor(
     'the app to answer with the marker',
@@ -623,5 +625,8 @@ export async function restoreRepositoryRelease(d: InnerLoopDeps) {
     env: d.env,
     echo: true,
   });
-  check(r.code === 0, 'pnpm turbo deploy from the repository failed');
+  check(
+    r.code === 0,
+    `pnpm turbo deploy from the repository failed:\n${`${r.stdout}\n${r.stderr}`.trim().slice(-3000)}`,
+  );
 }

@@ -36,6 +36,28 @@ export function cpuCores(q) {
 }
 
 /**
+ * What a profile that is not running means, and its fix.
+ * @param {{ name: string, status: string, driver: string }} p @param {string} start
+ */
+function profileProblem(p, start) {
+  switch (p.status) {
+    case 'InsufficientStorage': {
+      // minikube's word for a node whose /var is 99% full (df); Kubernetes then evicts pods
+      const mk = `minikube -p ${p.name}`;
+      const where =
+        p.driver === 'none'
+          ? "on this machine (the none driver's node is this machine: `df -h /var`; e.g. `docker image prune`, `docker builder prune`)"
+          : `in the node (\`${mk} ssh -- df -h /var\`; \`${mk} ssh -- sudo crictl rmi --prune\` removes unused images)`;
+      return `Minikube profile "${p.name}": the node's disk (/var) is full, so the cluster cannot pull images or keep pods. Free space ${where}, or rebuild the cluster from nothing with \`pnpm scripts/reset.mjs\``;
+    }
+    case 'Paused':
+      return `Minikube profile "${p.name}" is paused: run \`minikube unpause -p ${p.name}\``;
+    default:
+      return `Minikube profile "${p.name}" is ${p.status || 'not running'}: run ${start}`;
+  }
+}
+
+/**
  * The minikube tool, then its profile: present, running, with enough CPUs and memory.
  * @param {DoctorContext} ctx @param {import('./tools.mjs').ToolSpec} tool
  * @returns {Promise<Check[]>}
@@ -59,15 +81,7 @@ export async function checkMinikube(ctx, tool) {
       },
     ];
   if (p.status !== 'Running' && p.status !== 'OK')
-    return [
-      version,
-      {
-        name,
-        ok: false,
-        blocker: true,
-        message: `Minikube profile "${p.name}" is ${p.status || 'not running'}: run ${start}`,
-      },
-    ];
+    return [version, { name, ok: false, blocker: true, message: profileProblem(p, start) }];
   /** @type {Check[]} */
   const out = [
     version,
