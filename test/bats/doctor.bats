@@ -13,6 +13,7 @@ setup() { setup_pipeline; }
   assert_output --partial '✓ kubectl 1.33.0'
   assert_output --partial '✓ minikube 1.37.0'
   assert_output --partial 'minikube "minikube" running (docker, 2 CPUs, 4096 MiB)'
+  assert_output --regexp '✓ [0-9.]+ GiB free in '
   assert_output --partial 'doctor: ready to deploy'
 }
 

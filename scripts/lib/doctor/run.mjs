@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../log.mjs';
 import { checkCluster, checkMinikube } from './cluster.mjs';
+import { checkDisk } from './disk.mjs';
 import { checkContainerd, checkDocker, checkHelm, checkNode, checkPnpm, checkTool, TOOLS } from './tools.mjs';
 
 /** @typedef {import('./tools.mjs').Check} Check @typedef {import('./tools.mjs').DoctorContext} DoctorContext */
@@ -34,6 +35,7 @@ export const CHECKS = [
   },
   { name: 'ctr', when: (t) => t.loader === 'containerd', run: checkContainerd },
   { name: 'cluster', run: checkCluster },
+  { name: 'disk', run: () => checkDisk() },
 ];
 
 /**
