@@ -72,6 +72,16 @@ export function installSignalHandlers(onSignal) {
 const TEMP_KINDS = /** @type {const} */ (['secrets', 'image']);
 const STALE = new RegExp(`^todo-(?:${TEMP_KINDS.join('|')})-(\\d+)-`);
 
+/** Whether process `pid` still exists (one of another user's counts). @param {number} pid */
+export function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
+  }
+}
+
 /** Removes temp folders of earlier runs whose process is gone (e.g. killed with SIGKILL). */
 export function sweepStaleTempDirs(dir = os.tmpdir()) {
   let entries;
@@ -84,20 +94,16 @@ export function sweepStaleTempDirs(dir = os.tmpdir()) {
   for (const name of entries) {
     const m = STALE.exec(name);
     if (!m) continue;
-    const pid = Number(m[1]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      alive = /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
-    }
-    if (!alive) {
+    if (!processAlive(Number(m[1]))) {
       fs.rmSync(path.join(dir, name), { recursive: true, force: true });
       removed++;
     }
   }
   return removed;
 }
+
+/** The sweep runs once per process, before its first temp folder. */
+let swept = false;
 
 /**
  * A folder only the current user can read (0700). It goes with `remove()`, at exit, on Ctrl-C,
@@ -106,7 +112,10 @@ export function sweepStaleTempDirs(dir = os.tmpdir()) {
  * @returns {{ dir: string, remove: () => void }}
  */
 export function privateTempDir(kind) {
-  sweepStaleTempDirs();
+  if (!swept) {
+    sweepStaleTempDirs();
+    swept = true;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `todo-${kind}-${process.pid}-`));
   fs.chmodSync(dir, 0o700);
   const remove = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }), { signals: false });
@@ -139,14 +148,19 @@ export async function withTempDir(kind, fn) {
  */
 export function secretFile(name, content) {
   const { dir, remove } = privateTempDir('secrets');
-  const file = path.join(dir, name);
   try {
-    fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    return { file: writeSecret(dir, name, content), remove };
   } catch (e) {
     remove();
     throw e;
   }
-  return { file, remove };
+}
+
+/** @param {string} dir @param {string} name @param {string} content */
+function writeSecret(dir, name, content) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+  return file;
 }
 
 /**
@@ -157,14 +171,8 @@ export function secretFile(name, content) {
  * @param {(file: string) => Promise<T>} fn
  * @returns {Promise<T>}
  */
-export async function withSecretFile(name, content, fn) {
-  installSignalHandlers();
-  const { file, remove } = secretFile(name, content);
-  try {
-    return await fn(file);
-  } finally {
-    remove();
-  }
+export function withSecretFile(name, content, fn) {
+  return withTempDir('secrets', (dir) => fn(writeSecret(dir, name, content)));
 }
 
 /**

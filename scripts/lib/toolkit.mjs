@@ -7,7 +7,8 @@
 //   REPO_ROOT                               the repository root (repo.mjs)
 //   freePort, waitForHttp                   loopback helpers (net.mjs)
 //   secretFile, withSecretFile, envFileText 0600 files and cleanup on Ctrl-C (cleanup.mjs)
-export { envFileText, onCleanup, secretFile, withSecretFile } from './cleanup.mjs';
+//   processAlive                            whether a pid still runs (cleanup.mjs)
+export { envFileText, onCleanup, processAlive, secretFile, withSecretFile } from './cleanup.mjs';
 export { EXIT, missingError, ScriptError, usageError } from './errors.mjs';
 export { createRunner, firstError } from './exec.mjs';
 export { createLog, formatDuration, redact } from './log.mjs';

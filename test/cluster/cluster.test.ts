@@ -20,6 +20,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '@todo/scripts/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as beyond from '../beyond/phases.js';
 import * as innerLoop from '../inner-loop/checks.js';
@@ -430,18 +431,10 @@ describe.skipIf(!enabled)('cluster end-to-end on Minikube (none driver)', () => 
     // minikube copies a tarball on stdin to a temp file it never removes (build.*.tar, 265 MB a
     // backend load), and keeps a copy on the node under the tarball's name
     const tmp = os.tmpdir();
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     const leaked = fs.readdirSync(tmp).filter((f) => {
       if (/^build\.\d+\.tar$/.test(f)) return fs.statSync(path.join(tmp, f)).mtimeMs >= suiteStart;
       const owner = /^todo-image-(\d+)-/.exec(f)?.[1];
-      return owner !== undefined && !alive(Number(owner));
+      return owner !== undefined && !processAlive(Number(owner));
     });
     expect(leaked, `left behind in ${tmp}`).toEqual([]);
     const onNode = fs.readdirSync('/var/lib/minikube/images');
